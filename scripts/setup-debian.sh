@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages astcard needs to build its loader and run its tests.
+# Idempotent: apt-get skips what is already there. Run as root (or through sudo).
+set -euo pipefail
+
+packages=(
+  # build and test the card stack: FAT oracles, SYSLINUX from Debian, loop devices
+  dosfstools mtools syslinux syslinux-common util-linux e2fsprogs
+  # the loader build: unpack Debian packages, make the initramfs, resolve kernel modules, test images
+  dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
+  # boot tests under software emulation
+  qemu-system-x86
+  # native npm modules (drivelist builds from source when its prebuilt binary cannot be fetched)
+  g++ make python3
+  ca-certificates
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-debian: run me as root (sudo bash $0)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "setup-debian: ${#packages[@]} packages present"
