@@ -1,0 +1,206 @@
+/**
+ * The loader's boot-policy commands, run by the init under mujs (protocol in README.md). Everything the
+ * host provides comes through `PlanHost`, so Node tests can drive the same code without mujs.
+ */
+import {
+  type BootPlan,
+  type CardFile,
+  type DigestAlgorithm,
+  findCandidate,
+  formatHandoff,
+  judgeCandidate,
+  normalizeDigest,
+  parseLoaderOptions,
+  planBoot,
+  sidecarAlgorithm,
+} from '../../shared/index.js';
+
+export interface PlanHost {
+  /** The whole file; throws when it cannot be read. */
+  read(path: string): string;
+  print(line: string): void;
+  loaderVersion(): string | null;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_BAD = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+/** Sidecars are one line; anything larger is not read at all (the plan reports it as unreadable). */
+const MAX_SIDECAR_BYTES = 65536;
+
+const USAGE = [
+  'usage: plan <cardDir> <listingFile> <cmdlineFile>',
+  '       verdict <cardDir> <listingFile> <cmdlineFile> <name> <actualhex|->',
+  '       handoff <cmdlineFile> <name> <cardUuid|-> <[algo:]hex|-> <keydiskLocation|->',
+  '       options <cmdlineFile>',
+];
+
+/** Thrown for a file named on the command line that cannot be read: the caller's mistake, exit 2. */
+class UnreadableArgument {
+  constructor(readonly message: string) {}
+}
+
+function readArgument(host: PlanHost, path: string): string {
+  try {
+    return host.read(path);
+  } catch {
+    // The engine's own message differs between mujs and Node; the path is what the caller needs.
+    throw new UnreadableArgument(`cannot read "${path}"`);
+  }
+}
+
+function usage(host: PlanHost, problem: string): number {
+  host.print(`usage error: ${problem}`);
+  for (const line of USAGE) host.print(line);
+  return EXIT_USAGE;
+}
+
+/** `<size> <name>` lines from `stat -c '%s %n'`; a path keeps only its last component. */
+export function parseListing(text: string): { files: CardFile[]; problems: string[] } {
+  const files: CardFile[] = [];
+  const problems: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/\r$/, '');
+    if (line === '') continue;
+    const match = /^([0-9]+) (.+)$/.exec(line);
+    const path = match?.[2] ?? '';
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (!match || name === '') problems.push(`listing line ${i + 1} is not "<size> <name>", ignored`);
+    else files.push({ name, size: parseInt(match[1] ?? '', 10) });
+  }
+  return { files, problems };
+}
+
+function readCard(host: PlanHost, args: readonly string[]): { plan: BootPlan; problems: string[] } {
+  const [cardDir = '', listingFile = '', cmdlineFile = ''] = args;
+  const listing = parseListing(readArgument(host, listingFile));
+  const loader = parseLoaderOptions(readArgument(host, cmdlineFile));
+  const sidecars: { [name: string]: string } = {};
+  for (const file of listing.files) {
+    if (!sidecarAlgorithm(file.name) || !/^astlinux-/i.test(file.name) || file.size > MAX_SIDECAR_BYTES)
+      continue;
+    try {
+      sidecars[file.name] = host.read(`${cardDir}/${file.name}`);
+    } catch {
+      // Left out on purpose: the plan then calls this sidecar unreadable and skips its image.
+    }
+  }
+  const plan = planBoot({ files: listing.files, sidecars, pin: loader.options.pin });
+  return { plan, problems: listing.problems.concat(loader.problems) };
+}
+
+function planCommand(host: PlanHost, args: readonly string[]): number {
+  const { plan, problems } = readCard(host, args);
+  for (const line of problems.concat(plan.notes)) host.print(`say ${line}`);
+  if (plan.candidates.length === 0) host.print('say no AstLinux-X.Y.Z.img image on the card');
+  for (const candidate of plan.candidates) {
+    const { expected, rejection, name } = candidate;
+    if (expected) host.print(`check ${name} ${expected.algo} ${expected.digest}`);
+    else if (rejection && !/\s/.test(name)) {
+      host.print(`skip ${name} ${rejection.verdict} ${judgeCandidate(candidate, null).line}`);
+    } else host.print(`say ${judgeCandidate(candidate, null).line}`);
+  }
+  return EXIT_OK;
+}
+
+function verdictCommand(host: PlanHost, args: readonly string[]): number {
+  const { plan } = readCard(host, args);
+  const name = args[3] ?? '';
+  const actual = args[4] ?? '-';
+  const candidate = findCandidate(plan, name);
+  if (!candidate) {
+    host.print(`bad unverified ${name}: not a bootable candidate on this card`);
+    return EXIT_BAD;
+  }
+  const verdict = judgeCandidate(candidate, actual === '-' ? null : actual);
+  if (verdict.verdict === 'ok') {
+    host.print(`ok ${verdict.line}`);
+    return EXIT_OK;
+  }
+  host.print(`bad ${verdict.verdict} ${verdict.line}`);
+  return EXIT_BAD;
+}
+
+function parseDigestArgument(text: string): { algo: DigestAlgorithm; hex: string } | null | 'invalid' {
+  if (text === '-' || text === '') return null;
+  const colon = text.indexOf(':');
+  const named = colon < 0 ? '' : text.slice(0, colon).toLowerCase();
+  const hex = colon < 0 ? text : text.slice(colon + 1);
+  const algo: DigestAlgorithm | null =
+    named === 'sha1' || named === 'sha256'
+      ? named
+      : colon >= 0
+        ? null
+        : hex.length === 40
+          ? 'sha1'
+          : 'sha256';
+  const normalized = algo ? normalizeDigest(hex, algo) : null;
+  return algo && normalized ? { algo, hex: normalized } : 'invalid';
+}
+
+function handoffCommand(host: PlanHost, args: readonly string[]): number {
+  const [cmdlineFile = '', image = '', card = '-', digestText = '-', keydisk = '-'] = args;
+  const options = parseLoaderOptions(readArgument(host, cmdlineFile)).options;
+  const digest = parseDigestArgument(digestText);
+  if (digest === 'invalid') return usage(host, `"${digestText}" is not [sha1:|sha256:]<hex>`);
+  try {
+    const line = formatHandoff({
+      image,
+      // "" counts as "-": the init passes an unset shell variable through as an empty argument.
+      card: card === '-' || card === '' ? options.card : card,
+      digest,
+      keydisk: keydisk === '-' || keydisk === '' ? options.keydisk : keydisk,
+      loader: host.loaderVersion(),
+    });
+    host.print(line);
+    return EXIT_OK;
+  } catch (error) {
+    return usage(host, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function optionsCommand(host: PlanHost, args: readonly string[]): number {
+  const { options, problems } = parseLoaderOptions(readArgument(host, args[0] ?? ''));
+  if (options.pin !== null) host.print(`pin ${options.pin}`);
+  for (const source of options.sources) host.print(`source ${source}`);
+  if (options.keydisk !== null) host.print(`keydisk ${options.keydisk}`);
+  if (options.card !== null) host.print(`card ${options.card}`);
+  host.print(`rescue ${options.rescue ? 1 : 0}`);
+  host.print(`onfail ${options.onfail}`);
+  host.print(`debug ${options.debug ? 1 : 0}`);
+  for (const device of options.console) host.print(`console ${device}`);
+  for (const problem of problems) host.print(`problem ${problem}`);
+  return EXIT_OK;
+}
+
+interface Command {
+  readonly name: string;
+  readonly arity: number;
+  readonly run: (host: PlanHost, args: readonly string[]) => number;
+}
+
+const COMMANDS: readonly Command[] = [
+  { name: 'plan', arity: 3, run: planCommand },
+  { name: 'verdict', arity: 5, run: verdictCommand },
+  { name: 'handoff', arity: 5, run: handoffCommand },
+  { name: 'options', arity: 1, run: optionsCommand },
+];
+
+/** Runs one command; returns the exit code. Argument files that cannot be read are usage errors. */
+export function runPlanCli(argv: readonly string[], host: PlanHost): number {
+  const name = argv[0] ?? '';
+  let command: Command | null = null;
+  for (const known of COMMANDS) if (known.name === name) command = known;
+  if (!command) return usage(host, name === '' ? 'no command' : `unknown command "${name}"`);
+  const args = argv.slice(1);
+  if (args.length !== command.arity) return usage(host, `${name} takes ${command.arity} argument(s)`);
+  try {
+    return command.run(host, args);
+  } catch (error) {
+    if (error instanceof UnreadableArgument) return usage(host, error.message);
+    throw error;
+  }
+}

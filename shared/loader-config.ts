@@ -1,0 +1,139 @@
+/**
+ * The loader's options on the kernel command line, all in the `astlinux.*` namespace.
+ *
+ * Loader options (later occurrences win, as in Linux; `console=` accumulates; names are case-insensitive):
+ *   astlinux.pin=<version|image name>   astlinux.source=<url>[,<url>…]   astlinux.keydisk=<location>
+ *   astlinux.card=<FAT volume id XXXX-XXXX>   astlinux.rescue[=1|0]   astlinux.onfail=shell|poweroff|reboot
+ *   astlinux.debug[=1|0]   console=<device>
+ * Switches also take yes/no, true/false, on/off. Keydisk locations: see kernel-cmdline.ts.
+ *
+ * Parsing never throws: bad values are dropped and reported as `problems`, one plain line each. Values
+ * are never quoted on output; one that would need quoting is refused with a PolicyError.
+ */
+import { PolicyError } from './errors.js';
+import {
+  hasControlCharacter,
+  parseFatVolumeId,
+  parseKeydiskLocation,
+  requireBareValue,
+  tokenizeCommandLine,
+} from './kernel-cmdline.js';
+
+export type OnFail = 'shell' | 'poweroff' | 'reboot';
+
+export interface LoaderOptions {
+  readonly pin: string | null;
+  readonly sources: readonly string[];
+  /** A location accepted by `parseKeydiskLocation`. */
+  readonly keydisk: string | null;
+  /** Upper-case `XXXX-XXXX`. */
+  readonly card: string | null;
+  readonly rescue: boolean;
+  readonly onfail: OnFail;
+  readonly debug: boolean;
+  readonly console: readonly string[];
+}
+
+export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
+  pin: null,
+  sources: [],
+  keydisk: null,
+  card: null,
+  rescue: false,
+  onfail: 'shell',
+  debug: false,
+  console: [],
+};
+
+function parseSwitch(value: string | null): boolean | null {
+  if (value === null) return true;
+  const lower = value.toLowerCase();
+  if (lower === '1' || lower === 'yes' || lower === 'true' || lower === 'on') return true;
+  if (lower === '0' || lower === 'no' || lower === 'false' || lower === 'off') return false;
+  return null;
+}
+
+export interface ParsedLoaderOptions {
+  readonly options: LoaderOptions;
+  /** One plain line per ignored option, for the console. */
+  readonly problems: readonly string[];
+}
+
+/** Reads the loader's options from a kernel command line (e.g. /proc/cmdline). */
+export function parseLoaderOptions(commandLine: string): ParsedLoaderOptions {
+  const o = { ...DEFAULT_LOADER_OPTIONS, sources: [] as string[], console: [] as string[] };
+  const problems: string[] = [];
+  for (const { key, value } of tokenizeCommandLine(commandLine)) {
+    const name = key.toLowerCase();
+    if (name === 'console' && value) o.console.push(value);
+    if (name.indexOf('astlinux.') !== 0) continue;
+    const bad = (why: string) => problems.push(`${key}${value === null ? '' : `=${value}`}: ${why}, ignored`);
+    if (value !== null && hasControlCharacter(value)) bad('control characters');
+    else if (name === 'astlinux.rescue' || name === 'astlinux.debug') {
+      const on = parseSwitch(value);
+      if (on === null) bad('expected 1 or 0');
+      else if (name === 'astlinux.rescue') o.rescue = on;
+      else o.debug = on;
+    } else if (value === null || value === '') bad('needs a value');
+    else if (name === 'astlinux.pin') o.pin = value;
+    else if (name === 'astlinux.source') {
+      o.sources = value.split(',').filter((source) => source !== '');
+    } else if (name === 'astlinux.keydisk') {
+      const location = parseKeydiskLocation(value);
+      if (location.ok) o.keydisk = value;
+      else bad(location.reason);
+    } else if (name === 'astlinux.card') {
+      const id = parseFatVolumeId(value);
+      if (id) o.card = id;
+      else bad('expected a FAT volume id like 1234-ABCD');
+    } else if (name === 'astlinux.onfail') {
+      const lower = value.toLowerCase();
+      if (lower === 'shell' || lower === 'poweroff' || lower === 'reboot') o.onfail = lower;
+      else bad('expected shell, poweroff or reboot');
+    } else bad('unknown option');
+  }
+  return { options: o, problems };
+}
+
+/** The options that differ from the defaults, as command-line tokens: `console=…` first, then `astlinux.*`. */
+export function formatLoaderOptions(options: Partial<LoaderOptions>): string {
+  const tokens: string[] = [];
+  const add = (key: string, value: string | null) => {
+    if (value !== null) requireBareValue(key, value);
+    tokens.push(value === null ? key : `${key}=${value}`);
+  };
+  for (const device of options.console ?? []) add('console', device);
+  if (options.pin) add('astlinux.pin', options.pin);
+  if (options.sources && options.sources.length > 0) add('astlinux.source', options.sources.join(','));
+  if (options.keydisk) {
+    const location = parseKeydiskLocation(options.keydisk);
+    if (!location.ok)
+      throw new PolicyError('invalid-option', `astlinux.keydisk=${options.keydisk}: ${location.reason}`);
+    add('astlinux.keydisk', options.keydisk);
+  }
+  if (options.card) {
+    const id = parseFatVolumeId(options.card);
+    if (!id) throw new PolicyError('invalid-option', `astlinux.card=${options.card} is not a FAT volume id`);
+    add('astlinux.card', id);
+  }
+  if (options.rescue) add('astlinux.rescue', null);
+  if (options.onfail && options.onfail !== 'shell') add('astlinux.onfail', options.onfail);
+  if (options.debug) add('astlinux.debug', null);
+  return tokens.join(' ');
+}
+
+/**
+ * Rewrites a command line (a syslinux APPEND) with new loader options: every `astlinux.*` token is
+ * replaced, `console=` tokens too when `options.console` is given; other tokens keep their text and order.
+ */
+export function replaceLoaderOptions(commandLine: string, options: Partial<LoaderOptions>): string {
+  const replaceConsole = options.console !== undefined;
+  const kept: string[] = [];
+  for (const token of tokenizeCommandLine(commandLine)) {
+    const name = token.key.toLowerCase();
+    if (name.indexOf('astlinux.') === 0 || (replaceConsole && name === 'console')) continue;
+    kept.push(token.raw);
+  }
+  const added = formatLoaderOptions(options);
+  return added === '' ? kept.join(' ') : kept.concat([added]).join(' ');
+}
