@@ -1,0 +1,120 @@
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import type { BlockDevice } from './block-device.js';
+import { BlockDeviceError, fromSystemError } from './block-device-error.js';
+import { checkRange } from './check-range.js';
+
+export interface FileBlockDeviceOptions {
+  readOnly?: boolean;
+  sectorSize?: number;
+}
+
+/** An image file. New images are sparse: sized with ftruncate, so untouched ranges take no disk space. */
+export class FileBlockDevice implements BlockDevice {
+  private handle: FileHandle | undefined;
+
+  private constructor(
+    handle: FileHandle,
+    readonly name: string,
+    readonly size: number,
+    readonly sectorSize: number,
+    readonly readOnly: boolean,
+  ) {
+    this.handle = handle;
+  }
+
+  /** Creates (or empties) `path` and sizes it to `size` bytes without writing them. */
+  static async create(
+    path: string,
+    size: number,
+    options: { sectorSize?: number } = {},
+  ): Promise<FileBlockDevice> {
+    const sectorSize = options.sectorSize ?? 512;
+    if (!Number.isSafeInteger(size) || size <= 0 || size % sectorSize !== 0) {
+      throw new BlockDeviceError(
+        'invalid-argument',
+        `${path}: size ${size} is not a positive multiple of ${sectorSize}`,
+      );
+    }
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      await handle.truncate(size);
+      return new FileBlockDevice(handle, path, size, sectorSize, false);
+    } catch (error) {
+      await handle?.close().catch(() => {});
+      throw fromSystemError(error, `creating ${path}`);
+    }
+  }
+
+  /** Opens an existing image; its size is the file's size. */
+  static async open(path: string, options: FileBlockDeviceOptions = {}): Promise<FileBlockDevice> {
+    const readOnly = options.readOnly ?? false;
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, readOnly ? constants.O_RDONLY : constants.O_RDWR);
+      const { size } = await handle.stat();
+      return new FileBlockDevice(handle, path, size, options.sectorSize ?? 512, readOnly);
+    } catch (error) {
+      await handle?.close().catch(() => {});
+      throw fromSystemError(error, `opening ${path}`);
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const handle = this.openHandle();
+    checkRange(this.name, this.size, offset, length);
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+        // A sparse or short file reads as zeros past its written end.
+        if (bytesRead === 0) {
+          buffer.fill(0, done);
+          break;
+        }
+        done += bytesRead;
+      }
+    } catch (error) {
+      throw fromSystemError(error, `reading ${this.name} at ${offset}`);
+    }
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+  }
+
+  async write(offset: number, data: Uint8Array): Promise<void> {
+    const handle = this.openHandle();
+    if (this.readOnly) throw new BlockDeviceError('read-only', this.name);
+    checkRange(this.name, this.size, offset, data.length);
+    let done = 0;
+    try {
+      while (done < data.length) {
+        const { bytesWritten } = await handle.write(data, done, data.length - done, offset + done);
+        done += bytesWritten;
+      }
+    } catch (error) {
+      throw fromSystemError(error, `writing ${this.name} at ${offset}`);
+    }
+  }
+
+  async flush(): Promise<void> {
+    const handle = this.openHandle();
+    if (this.readOnly) return;
+    try {
+      await handle.datasync();
+    } catch (error) {
+      throw fromSystemError(error, `flushing ${this.name}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private openHandle(): FileHandle {
+    if (!this.handle) throw new BlockDeviceError('closed', this.name);
+    return this.handle;
+  }
+}
