@@ -10,6 +10,8 @@ packages=(
   dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
   # boot tests under software emulation
   qemu-system-x86
+  # UI tests: Playwright drives Debian's Chromium (never a downloaded browser)
+  chromium fonts-dejavu-core
   # native npm modules (drivelist builds from source when its prebuilt binary cannot be fetched)
   g++ make python3
   ca-certificates

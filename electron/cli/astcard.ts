@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/** The `astcard` command line: prepare and inspect AstLinux cards. */
+import { COMMANDS } from './commands/index.js';
+import { createOutput, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
+
+const VERSION = '0.1.0';
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'astcard — prepare, check and upgrade AstLinux cards',
+    '',
+    'usage: astcard <command> [options]',
+    '',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every command takes --json (one JSON document on stdout, progress on stderr) and --verbose.',
+    'Exit codes: 0 done, 1 the operation failed, 2 the command line was wrong.',
+    ...COMMANDS.map((command) => `\n  astcard ${command.usage}`),
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  const args = argv.filter((arg) => arg !== '--json' && arg !== '--verbose');
+  const out = createOutput({ json, verbose });
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version') {
+    process.stdout.write(`astcard ${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  try {
+    if (!command) throw new UsageError(`"${name}" is not an astcard command; see astcard --help.`);
+    await command.run(rest, out);
+    return out.failed ? EXIT_FAILED : EXIT_OK;
+  } catch (error) {
+    return out.fail(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,9 @@
+import { add } from './add.js';
+import { inspect } from './inspect.js';
+import { prepare } from './prepare.js';
+import { remove } from './remove.js';
+import type { Command } from './support.js';
+import { verify } from './verify.js';
+
+/** Every astcard command, in the order --help lists them. */
+export const COMMANDS: Command[] = [prepare, inspect, add, remove, verify];

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
+import { imageFromFile } from '../../core/card/image-source.js';
+import { prepareCard } from '../../core/card/prepare.js';
+import { openTarget, targetKind } from '../../core/card/target.js';
+import { formatBytes, UsageError } from '../output.js';
+import { asUsage, type Command, parseSize, progressTo } from './support.js';
+
+export const prepare: Command = {
+  name: 'prepare',
+  usage:
+    'prepare <target> --image FILE [--image FILE…] [--keydisk FILE] [--layout mbr|superfloppy] [--size BYTES] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes]',
+  summary: 'erase a card (or make a new card image) and put the loader and images on it',
+  async run(args, out) {
+    const { values, positionals } = asUsage(() =>
+      parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          image: { type: 'string', multiple: true },
+          keydisk: { type: 'string' },
+          layout: { type: 'string' },
+          size: { type: 'string' },
+          console: { type: 'string', multiple: true },
+          onfail: { type: 'string' },
+          yes: { type: 'boolean' },
+        },
+      }),
+    );
+    const [target, ...extra] = positionals;
+    if (!target || extra.length > 0) throw new UsageError(`usage: astcard ${prepare.usage}`);
+    const layout = values.layout ?? 'mbr';
+    const onfail = values.onfail ?? 'shell';
+    if (onfail !== 'shell' && onfail !== 'poweroff' && onfail !== 'reboot') {
+      throw new UsageError('--onfail is shell, poweroff or reboot');
+    }
+    if (layout !== 'mbr' && layout !== 'superfloppy') throw new UsageError('--layout is mbr or superfloppy');
+    const kind = await targetKind(target);
+    if (kind === 'block-device' && !values.yes) {
+      throw new UsageError(`${target} is a drive: everything on it will be erased. Add --yes to go ahead.`);
+    }
+    if (kind === 'missing' && values.size === undefined) {
+      throw new UsageError(`${target} does not exist; give --size to create a new card image.`);
+    }
+    const images = await Promise.all((values.image ?? []).map((path) => imageFromFile(path)));
+    const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+    const createSize = values.size === undefined ? undefined : parseSize(values.size);
+    const disk = await openTarget(target, createSize === undefined ? {} : { createSize });
+    try {
+      const result = await prepareCard(disk, {
+        layout,
+        images,
+        keydisk: values.keydisk ? { path: values.keydisk } : null,
+        loader,
+        syslinux,
+        ...(values.console ? { console: values.console } : {}),
+        loaderOptions: { onfail },
+        onProgress: progressTo(out),
+      });
+      await disk.flush();
+      out.result(result, () => [
+        `Prepared ${target}: ${result.layout === 'mbr' ? 'partitioned' : 'superfloppy'}, FAT${result.fatType} "${result.label}" (${result.serial}), loader ${result.loaderVersion}.`,
+        ...result.images.map(
+          (image) => `  ${image.name}  ${formatBytes(image.size)}  written and verified (sha1 ${image.sha1})`,
+        ),
+        result.keydisk ? '  keydisk kd.img copied' : '  no keydisk',
+      ]);
+    } finally {
+      await disk.close();
+    }
+  },
+};

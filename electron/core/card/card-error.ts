@@ -1,0 +1,38 @@
+import { AstcardError } from '../errors.js';
+
+/** Why a card operation refused or failed. Lower layers' errors (FatError, BlockDeviceError…) pass through. */
+export type CardErrorCode =
+  /** The target holds no FAT volume we can read: empty, foreign, or damaged beyond reading. */
+  | 'not-a-card'
+  /** The target is smaller than what was asked to go on it. */
+  | 'too-small'
+  /** A source image's file name is not `AstLinux-X.Y.Z.img` (or a name we can derive one from). */
+  | 'bad-image-name'
+  /** A source image does not match the checksum that came with it. */
+  | 'source-checksum-mismatch'
+  /** A source image's checksum file is unusable. */
+  | 'source-checksum-malformed'
+  /** What was read back from the card differs from what was written. */
+  | 'verify-failed'
+  /** The loader or SYSLINUX build output is missing: run the build first. */
+  | 'assets-missing'
+  /** Two sources would land under the same name. */
+  | 'duplicate-image'
+  /** Not enough free space on the card for what was asked. */
+  | 'no-space'
+  /** The image to remove is not on the card. */
+  | 'image-not-found'
+  /** An option's value is unusable. */
+  | 'invalid-option'
+  /** The user cancelled; the card was left consistent. */
+  | 'cancelled'
+  /** A source file could not be read. */
+  | 'source-unreadable';
+
+export class CardError extends AstcardError {
+  declare readonly code: CardErrorCode;
+
+  constructor(code: CardErrorCode, message: string, options: { cause?: unknown; detail?: string } = {}) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Puts one AstLinux image on a card so that no interruption can make a broken image bootable:
+ *
+ *   1. the image goes under a temporary name (`….img.part`), which the boot plan never considers;
+ *   2. it is flushed, read back from the card and digested; the digest must equal the one computed while
+ *      reading the source, and the one the source's own sidecar promised, if it had one;
+ *   3. an image of the same name already on the card loses its sidecars first (so it stops being a
+ *      candidate), then the image itself; the temporary file is renamed into place;
+ *   4. the `.sha1` sidecar is written last: only from that moment can the loader boot the image.
+ *
+ * A cut before step 4 leaves at most an image without a sidecar (skipped by the loader) and lost clusters.
+ */
+import { createHash } from 'node:crypto';
+import { formatSidecar, sidecarFileName } from '../../../shared/checksums.js';
+import { FatError } from '../fat/fat-error.js';
+import type { FatVolume } from '../fat/fat-volume.js';
+import { CardError } from './card-error.js';
+import { digestChunks } from './hash.js';
+import type { ImageSource } from './image-source.js';
+import { byteProgress, checkCancelled, type ProgressListener } from './progress.js';
+
+export const PARTIAL_SUFFIX = '.part';
+
+export interface CopyImageOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface CopiedImage {
+  name: string;
+  size: number;
+  sha1: string;
+}
+
+export async function copyImageToCard(
+  volume: FatVolume,
+  source: ImageSource,
+  options: CopyImageOptions = {},
+): Promise<CopiedImage> {
+  const { onProgress, signal } = options;
+  const partial = `${source.name}${PARTIAL_SUFFIX}`;
+  const cancelled = () =>
+    new CardError('cancelled', `Copying ${source.name} was cancelled; the card still boots as before.`);
+  await removeIfPresent(volume, partial);
+  checkCancelled(signal, cancelled);
+
+  const sha1 = createHash('sha1');
+  const promised =
+    source.expected && source.expected.algo !== 'sha1' ? createHash(source.expected.algo) : null;
+  const written = byteProgress(onProgress, 'write', source.size, source.name);
+  let done = 0;
+  async function* hashedSource(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source.chunks()) {
+      checkCancelled(signal, cancelled);
+      sha1.update(chunk);
+      promised?.update(chunk);
+      done += chunk.length;
+      written(done);
+      yield chunk;
+    }
+  }
+  try {
+    await volume.writeFile(partial, hashedSource(), { size: source.size });
+  } catch (error) {
+    await removeIfPresent(volume, partial).catch(() => {});
+    if (error instanceof FatError && error.code === 'size-mismatch') {
+      throw new CardError('source-unreadable', `${source.origin} changed size while it was being copied.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const sourceSha1 = sha1.digest('hex');
+  const sourcePromised = promised ? promised.digest('hex') : sourceSha1;
+  if (source.expected && source.expected.digest !== sourcePromised) {
+    await removeIfPresent(volume, partial);
+    throw new CardError(
+      'source-checksum-mismatch',
+      `${source.name} does not match its checksum file ${source.expected.sidecar}: the download is damaged or incomplete. Download it again.`,
+      { detail: `expected ${source.expected.digest}, got ${sourcePromised}` },
+    );
+  }
+
+  checkCancelled(signal, cancelled);
+  const readBack = await digestChunks(
+    volume.chunks(partial),
+    'sha1',
+    byteProgress(onProgress, 'verify', source.size, source.name),
+  );
+  if (readBack.digest !== sourceSha1 || readBack.bytes !== source.size) {
+    await removeIfPresent(volume, partial);
+    throw new CardError(
+      'verify-failed',
+      `What was written for ${source.name} reads back differently: the card may be failing. Try another card.`,
+      { detail: `wrote ${sourceSha1}, read back ${readBack.digest} (${readBack.bytes} bytes)` },
+    );
+  }
+
+  checkCancelled(signal, cancelled);
+  for (const algo of ['sha256', 'sha1'] as const)
+    await removeIfPresent(volume, sidecarFileName(source.name, algo));
+  await removeIfPresent(volume, source.name);
+  await volume.rename(partial, source.name);
+  await volume.writeFile(
+    sidecarFileName(source.name, 'sha1'),
+    new TextEncoder().encode(formatSidecar(sourceSha1, source.name)),
+  );
+  await volume.flush();
+  return { name: source.name, size: source.size, sha1: sourceSha1 };
+}
+
+export async function removeIfPresent(volume: FatVolume, path: string): Promise<boolean> {
+  try {
+    await volume.unlink(path);
+    return true;
+  } catch (error) {
+    if (error instanceof FatError && error.code === 'not-found') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,18 @@
+import { createHash } from 'node:crypto';
+import type { DigestAlgorithm } from '../../../shared/checksums.js';
+
+/** Digests a stream of chunks, reporting the running byte count. */
+export async function digestChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  algo: DigestAlgorithm,
+  onBytes?: (done: number) => void,
+): Promise<{ digest: string; bytes: number }> {
+  const hash = createHash(algo);
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    bytes += chunk.length;
+    onBytes?.(bytes);
+  }
+  return { digest: hash.digest('hex'), bytes };
+}

@@ -1,0 +1,80 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { type DigestAlgorithm, parseSidecar, sidecarFileName } from '../../../shared/checksums.js';
+import { parseImageName } from '../../../shared/versions.js';
+import { CardError } from './card-error.js';
+
+const READ_CHUNK = 4 * 1024 * 1024;
+/** Sidecars are one line; anything far larger is not one. */
+const MAX_SIDECAR_BYTES = 64 * 1024;
+
+/** An AstLinux image to put on a card, with the checksum that came with it (if any). */
+export interface ImageSource {
+  /** The name it gets on the card: `AstLinux-X.Y.Z.img`. */
+  name: string;
+  size: number;
+  /** The digest its own sidecar promises, checked before the copy counts as done. */
+  expected: { algo: DigestAlgorithm; digest: string; sidecar: string } | null;
+  chunks(): AsyncIterable<Uint8Array>;
+  /** Where it came from, for messages. */
+  origin: string;
+}
+
+/** A local image file, and the `.sha256` or `.sha1` beside it when there is one. */
+export async function imageFromFile(path: string): Promise<ImageSource> {
+  const name = basename(path);
+  const parsed = parseImageName(name);
+  if (!parsed.ok) {
+    throw new CardError(
+      'bad-image-name',
+      `${name} is not named like an AstLinux image (AstLinux-1.2.3.img); rename it so its version can be read.`,
+      { detail: parsed.reason },
+    );
+  }
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (error) {
+    throw new CardError('source-unreadable', `Cannot read the image ${path}.`, { cause: error });
+  }
+  return {
+    name,
+    size,
+    expected: await sidecarBeside(path, name),
+    origin: path,
+    chunks: () => createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Uint8Array>,
+  };
+}
+
+async function sidecarBeside(path: string, name: string): Promise<ImageSource['expected']> {
+  for (const algo of ['sha256', 'sha1'] as const) {
+    const sidecarPath = `${path.slice(0, path.length - name.length)}${sidecarFileName(name, algo)}`;
+    let text: string;
+    try {
+      const info = await stat(sidecarPath);
+      if (info.size > MAX_SIDECAR_BYTES) {
+        throw new CardError(
+          'source-checksum-malformed',
+          `${sidecarPath} is far too large to be a checksum file.`,
+        );
+      }
+      text = await readFile(sidecarPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const parsed = parseSidecar(text, name, algo);
+    if (!parsed.ok) {
+      throw new CardError(
+        'source-checksum-malformed',
+        `The checksum file beside ${name} is damaged (${parsed.reason}); download it again.`,
+        { detail: sidecarPath },
+      );
+    }
+    return { algo, digest: parsed.digest, sidecar: basename(sidecarPath) };
+  }
+  return null;
+}

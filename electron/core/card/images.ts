@@ -1,0 +1,160 @@
+/** Adding and removing images on a prepared card. Sidecars go last on the way in and first on the way out. */
+import { planBoot } from '../../../shared/boot-plan.js';
+import { sidecarAlgorithm, sidecarFileName } from '../../../shared/checksums.js';
+import { compareVersionRank, formatVersion, parseImageName, parseVersion } from '../../../shared/versions.js';
+import type { BlockDevice } from '../block/block-device.js';
+import type { FatVolume } from '../fat/fat-volume.js';
+import { CardError } from './card-error.js';
+import { openCardVolume } from './card-volume.js';
+import { type CopiedImage, copyImageToCard, removeIfPresent } from './copy-image.js';
+import type { ImageSource } from './image-source.js';
+import type { ProgressListener } from './progress.js';
+
+/** Directory entries, cluster rounding of image and sidecar: a margin so a card is never filled to the last byte. */
+const SLACK_BYTES = 256 * 1024;
+
+export interface AddImagesOptions {
+  /** After success, keep only this many newest good images (never the one that booted before). */
+  keep?: number;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface AddImagesResult {
+  added: CopiedImage[];
+  removed: string[];
+}
+
+export async function addImages(
+  disk: BlockDevice,
+  sources: ImageSource[],
+  options: AddImagesOptions = {},
+): Promise<AddImagesResult> {
+  if (options.keep !== undefined && (!Number.isInteger(options.keep) || options.keep < 1)) {
+    throw new CardError('invalid-option', '--keep needs a whole number of images, 1 or more.');
+  }
+  const { volume } = await openCardVolume(disk);
+  try {
+    const before = await cardImages(volume);
+    const bootedBefore = await bootingImage(volume);
+    const replaced = (name: string) =>
+      before.find((image) => image.name.toLowerCase() === name.toLowerCase());
+    const needed = sources.reduce(
+      (sum, source) => sum + source.size - (replaced(source.name)?.size ?? 0) + SLACK_BYTES,
+      0,
+    );
+    const free = await volume.freeBytes();
+    if (needed > free) {
+      const removable = before
+        .filter((image) => image.name !== bootedBefore)
+        .sort((a, b) => compareImages(a.name, b.name))
+        .map((image) => image.name);
+      const hint = removable.length > 0 ? ` Remove an older image first: ${removable.join(', ')}.` : '';
+      throw new CardError(
+        'no-space',
+        `Not enough room on the card: ${mib(needed - free)} MiB more is needed.${hint}`,
+        { detail: `needed ${needed}, free ${free}` },
+      );
+    }
+    const added: CopiedImage[] = [];
+    for (const source of sources) {
+      added.push(await copyImageToCard(volume, source, options));
+    }
+    const removed = options.keep === undefined ? [] : await prune(volume, options.keep, bootedBefore);
+    return { added, removed };
+  } finally {
+    await volume.close();
+  }
+}
+
+/** Removes images by version or file name; each image's sidecars go before the image itself. */
+export async function removeImages(disk: BlockDevice, which: string[]): Promise<string[]> {
+  const { volume } = await openCardVolume(disk);
+  try {
+    const images = await cardImages(volume);
+    const targets = which.map((wanted) => {
+      const found = images.find((image) => matches(image.name, wanted));
+      if (!found) {
+        throw new CardError(
+          'image-not-found',
+          `There is no image ${wanted} on this card. It holds: ${images.map((image) => image.name).join(', ') || 'no images'}.`,
+        );
+      }
+      return found.name;
+    });
+    for (const name of targets) await removeImage(volume, name);
+    await volume.flush();
+    return targets;
+  } finally {
+    await volume.close();
+  }
+}
+
+async function removeImage(volume: FatVolume, name: string): Promise<void> {
+  for (const algo of ['sha256', 'sha1'] as const) await removeIfPresent(volume, sidecarFileName(name, algo));
+  await removeIfPresent(volume, name);
+}
+
+interface CardImage {
+  name: string;
+  size: number;
+}
+
+async function cardImages(volume: FatVolume): Promise<CardImage[]> {
+  const root = await volume.readdir('/');
+  return root
+    .filter((entry) => entry.isFile && /^astlinux-.*\.img$/i.test(entry.name))
+    .map(({ name, size }) => ({ name, size }));
+}
+
+/** Images with a usable sidecar, in boot order (checksums not computed: sidecars are what a copy leaves last). */
+async function goodImagesInBootOrder(volume: FatVolume): Promise<string[]> {
+  const root = (await volume.readdir('/')).filter((entry) => entry.isFile);
+  const sidecars: { [name: string]: string } = {};
+  for (const entry of root) {
+    if (sidecarAlgorithm(entry.name) !== null && entry.size < 4096) {
+      sidecars[entry.name] = new TextDecoder().decode(await volume.readFile(entry.name));
+    }
+  }
+  const plan = planBoot({ files: root.map(({ name, size }) => ({ name, size })), sidecars });
+  return plan.candidates
+    .filter((candidate) => candidate.rejection === null)
+    .map((candidate) => candidate.name);
+}
+
+async function bootingImage(volume: FatVolume): Promise<string | null> {
+  return (await goodImagesInBootOrder(volume))[0] ?? null;
+}
+
+async function prune(volume: FatVolume, keep: number, bootedBefore: string | null): Promise<string[]> {
+  const good = await goodImagesInBootOrder(volume);
+  // The newest `keep`, and whatever booted before this add: if the new image turns out bad, that one still boots.
+  const kept = new Set(good.slice(0, keep));
+  if (bootedBefore) kept.add(bootedBefore);
+  const removed: string[] = [];
+  for (const name of good) {
+    if (kept.has(name)) continue;
+    await removeImage(volume, name);
+    removed.push(name);
+  }
+  await volume.flush();
+  return removed;
+}
+
+function compareImages(a: string, b: string): number {
+  const va = parseImageName(a);
+  const vb = parseImageName(b);
+  if (va.ok && vb.ok) return compareVersionRank(va.version, vb.version);
+  return a.localeCompare(b);
+}
+
+function matches(name: string, wanted: string): boolean {
+  if (name.toLowerCase() === wanted.toLowerCase()) return true;
+  const parsed = parseImageName(name);
+  const version = parseVersion(wanted.replace(/^v/i, ''));
+  return parsed.ok && version.ok && formatVersion(parsed.version) === formatVersion(version.version);
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 ** 2).toFixed(1);
+}

@@ -1,0 +1,308 @@
+/**
+ * The card doctor: everything a person needs to know about a card, and the loader's exact decision,
+ * computed by the same shared boot plan the loader runs. Reads only; never writes.
+ */
+import { decideBoot, planBoot, type Verdict } from '../../../shared/boot-plan.js';
+import { sidecarAlgorithm } from '../../../shared/checksums.js';
+import { parseLoaderOptions } from '../../../shared/loader-config.js';
+import { parseSyslinuxConfig, syslinuxDefault, syslinuxLabels } from '../../../shared/syslinux-config.js';
+import { formatVersion } from '../../../shared/versions.js';
+import type { BlockDevice } from '../block/block-device.js';
+import { FatError } from '../fat/fat-error.js';
+import type { FatStat, FatVolume } from '../fat/fat-volume.js';
+import type { SyslinuxBinaries } from '../syslinux/binaries.js';
+import { inspectSyslinux } from '../syslinux/inspect.js';
+import { CARD_FILES } from './assets.js';
+import { CardError } from './card-error.js';
+import { openCardVolume } from './card-volume.js';
+import { digestChunks } from './hash.js';
+import { byteProgress, type ProgressListener } from './progress.js';
+
+/** The checksum state of an image as the CLI's --json and the app show it. */
+export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
+
+export interface InspectedImage {
+  name: string;
+  version: string | null;
+  size: number;
+  checksum: ChecksumState;
+  /** The boot plan's own verdict, finer than `checksum` (zero-length, not-a-version…). */
+  verdict: Verdict;
+  /** The loader's console line for this image. */
+  line: string;
+  boots: boolean;
+}
+
+export interface CardProblem {
+  code: string;
+  message: string;
+}
+
+export interface CardReport {
+  target: string;
+  /** False for an empty or foreign drive: most other fields are then empty. */
+  astlinux: boolean;
+  layout: 'mbr' | 'superfloppy' | 'none';
+  filesystem: string | null;
+  label: string | null;
+  serial: string | null;
+  size: number;
+  free: number | null;
+  syslinux: { version: string | null; bootable: boolean } | null;
+  loader: { present: boolean; version: string | null; appVersion: string | null };
+  images: InspectedImage[];
+  boot: { image: string; version: string | null; verified: boolean } | null;
+  /** The loader's console lines for this card, in order. */
+  bootLines: string[];
+  pin: string | null;
+  keydisk: { present: boolean; location: string | null; size: number | null };
+  problems: CardProblem[];
+  quick: boolean;
+}
+
+export interface InspectOptions {
+  /** Skip hashing: the boot prediction is then "if its checksum matches". */
+  quick?: boolean;
+  /** The app's own loader version, to say when the card's is older. */
+  appLoaderVersion?: string | null;
+  knownSyslinuxBuilds?: SyslinuxBinaries[];
+  onProgress?: ProgressListener;
+}
+
+const MAX_SMALL_FILE = 64 * 1024;
+
+export async function inspectCard(disk: BlockDevice, options: InspectOptions = {}): Promise<CardReport> {
+  const report: CardReport = {
+    target: disk.name,
+    astlinux: false,
+    layout: 'none',
+    filesystem: null,
+    label: null,
+    serial: null,
+    size: disk.size,
+    free: null,
+    syslinux: null,
+    loader: { present: false, version: null, appVersion: options.appLoaderVersion ?? null },
+    images: [],
+    boot: null,
+    bootLines: [],
+    pin: null,
+    keydisk: { present: false, location: null, size: null },
+    problems: [],
+    quick: options.quick ?? false,
+  };
+  const problem = (code: string, message: string) => report.problems.push({ code, message });
+
+  let card: Awaited<ReturnType<typeof openCardVolume>>;
+  try {
+    card = await openCardVolume(disk, { readOnly: true });
+  } catch (error) {
+    if (error instanceof CardError && error.code === 'not-a-card') {
+      problem('not-an-astlinux-card', `Not an AstLinux card: ${error.message} Prepare it to use it.`);
+      return report;
+    }
+    throw error;
+  }
+  const { volume } = card;
+  try {
+    report.layout = card.layout;
+    const info = await volume.volumeInfo();
+    report.filesystem = `FAT${info.type}`;
+    report.label = info.label;
+    report.serial = info.serial;
+    report.free = await volume.freeBytes();
+
+    const root = (await volume.readdir('/')).filter((entry) => entry.isFile);
+    const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
+
+    const configText = await readSmallText(volume, byName(CARD_FILES.config));
+    const appendOptions = configText === null ? '' : loaderAppend(configText);
+    const loaderOptions = parseLoaderOptions(appendOptions).options;
+    report.pin = loaderOptions.pin;
+
+    const hasKernel = byName(CARD_FILES.kernel) !== undefined;
+    const hasInitramfs = byName(CARD_FILES.initramfs) !== undefined;
+    report.loader.present = hasKernel && hasInitramfs && configText !== null;
+    report.loader.version = loaderVersion(await readSmallText(volume, byName(CARD_FILES.loaderInfo)));
+
+    const imageFiles = root.filter((entry) => /^astlinux-.*\.img$/i.test(entry.name));
+    report.astlinux = report.loader.present || imageFiles.length > 0;
+    if (!report.astlinux) {
+      problem(
+        'not-an-astlinux-card',
+        'Not an AstLinux card: it has a FAT volume but no AstLinux loader or images. Prepare it to use it.',
+      );
+      return report;
+    }
+
+    const syslinux = await inspectSyslinux(
+      disk,
+      options.knownSyslinuxBuilds ? { knownBuilds: options.knownSyslinuxBuilds } : {},
+    );
+    report.syslinux = { version: syslinux.version ?? null, bootable: syslinux.bootable };
+    for (const found of syslinux.problems)
+      problem(`syslinux-${found.code}`, `${found.message} Update the loader to repair it.`);
+
+    if (!report.loader.present) {
+      problem(
+        'loader-missing',
+        'The AstLinux loader is missing from this card, so it cannot start. Update the loader.',
+      );
+    } else if (
+      report.loader.version &&
+      options.appLoaderVersion &&
+      report.loader.version !== options.appLoaderVersion
+    ) {
+      problem(
+        'loader-outdated',
+        `The card's loader is version ${report.loader.version}; this app has ${options.appLoaderVersion}. Update the loader.`,
+      );
+    }
+
+    const sidecars: { [name: string]: string } = {};
+    for (const entry of root) {
+      if (sidecarAlgorithm(entry.name) === null) continue;
+      const text = await readSmallText(volume, entry);
+      if (text !== null) sidecars[entry.name] = text;
+    }
+    const plan = planBoot({
+      files: root.map((entry) => ({ name: entry.name, size: entry.size })),
+      sidecars,
+      pin: loaderOptions.pin,
+    });
+
+    const digests: { [name: string]: string } = {};
+    if (!report.quick) {
+      for (const candidate of plan.candidates) {
+        if (!candidate.expected) continue;
+        const hashed = await digestChunks(
+          volume.chunks(candidate.name),
+          candidate.expected.algo,
+          byteProgress(options.onProgress, 'hash', candidate.size, candidate.name),
+        );
+        digests[candidate.name] = hashed.digest;
+      }
+    }
+    const decision = decideBoot(plan, digests);
+    report.bootLines = decision.lines.slice();
+    for (const [index, candidate] of plan.candidates.entries()) {
+      const verdict = decision.verdicts[index];
+      if (!verdict) continue;
+      report.images.push({
+        name: candidate.name,
+        version: candidate.version ? formatVersion(candidate.version) : null,
+        size: candidate.size,
+        checksum: checksumState(verdict.verdict),
+        verdict: verdict.verdict,
+        line: verdict.line,
+        boots: false,
+      });
+    }
+
+    let bootName = decision.boot;
+    let verified = true;
+    if (report.quick) {
+      // Without hashing, the loader would boot the first candidate whose checksum file is usable.
+      bootName = plan.candidates.find((candidate) => candidate.rejection === null)?.name ?? null;
+      verified = false;
+    }
+    const booting = report.images.find((image) => image.name === bootName);
+    if (booting) {
+      booting.boots = true;
+      report.boot = { image: booting.name, version: booting.version, verified };
+    }
+    explainImages(report, problem);
+
+    const keydisk = byName(CARD_FILES.keydisk);
+    if (loaderOptions.keydisk && !/^card:\/?kd\.img$/i.test(loaderOptions.keydisk)) {
+      report.keydisk = { present: true, location: loaderOptions.keydisk, size: null };
+    } else if (keydisk) {
+      report.keydisk = { present: true, location: `card:/${keydisk.name}`, size: keydisk.size };
+    }
+    return report;
+  } finally {
+    await volume.close();
+  }
+}
+
+function explainImages(report: CardReport, problem: (code: string, message: string) => void): void {
+  for (const image of report.images) {
+    const name = image.name;
+    if (image.verdict === 'mismatch') {
+      problem(
+        'image-damaged',
+        `${name} does not match its checksum: it is damaged and will not boot. Remove it and add it again.`,
+      );
+    } else if (image.verdict === 'missing-sidecar') {
+      problem(
+        'sidecar-missing',
+        `${name} has no checksum file (an interrupted copy?) and will not boot. Add it again.`,
+      );
+    } else if (image.verdict === 'malformed-sidecar') {
+      problem(
+        'sidecar-malformed',
+        `The checksum file of ${name} is damaged, so ${name} will not boot. Add the image again.`,
+      );
+    } else if (image.verdict === 'zero-length') {
+      problem('image-empty', `${name} is empty and will not boot. Remove it.`);
+    } else if (image.verdict === 'not-a-version') {
+      problem(
+        'image-name',
+        `${name} has no version the loader can read, so it will never boot. Rename or remove it.`,
+      );
+    }
+  }
+  if (report.images.length === 0) {
+    problem('no-images', 'There is no AstLinux image on this card. Add one.');
+  } else if (report.boot === null) {
+    problem(
+      'nothing-boots',
+      'No image on this card can boot: the loader would stop at a rescue shell. Add a good image.',
+    );
+  }
+}
+
+function checksumState(verdict: Verdict): ChecksumState {
+  switch (verdict) {
+    case 'ok':
+      return 'ok';
+    case 'mismatch':
+    case 'zero-length':
+      return 'mismatch';
+    case 'missing-sidecar':
+      return 'missing';
+    case 'malformed-sidecar':
+      return 'malformed';
+    default:
+      return 'unverified';
+  }
+}
+
+/** The APPEND of the label SYSLINUX boots by default (the loader), where the `astlinux.*` options live. */
+function loaderAppend(configText: string): string {
+  const config = parseSyslinuxConfig(configText);
+  const wanted = (syslinuxDefault(config) ?? '').toLowerCase();
+  const labels = syslinuxLabels(config);
+  const label = labels.find((entry) => entry.name.toLowerCase() === wanted) ?? labels[0];
+  return label?.append ?? '';
+}
+
+function loaderVersion(infoText: string | null): string | null {
+  if (infoText === null) return null;
+  try {
+    const info = JSON.parse(infoText) as { version?: unknown };
+    return typeof info.version === 'string' ? info.version : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readSmallText(volume: FatVolume, entry: FatStat | undefined): Promise<string | null> {
+  if (!entry || entry.size > MAX_SMALL_FILE) return null;
+  try {
+    return new TextDecoder().decode(await volume.readFile(entry.name));
+  } catch (error) {
+    if (error instanceof FatError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Prepare: erase a target and make it an AstLinux card — partition table (or superfloppy), FAT labelled
+ * ASTLINUX, SYSLINUX, the loader, syslinux.cfg naming the volume for the loader, the images with their
+ * sidecars, and optionally a keydisk. Everything that can be refused is refused before the first write.
+ */
+import { readFile } from 'node:fs/promises';
+import type { LoaderOptions } from '../../../shared/loader-config.js';
+import { generateSyslinuxConfig } from '../../../shared/syslinux-config.js';
+import type { BlockDevice } from '../block/block-device.js';
+import { formatFat } from '../fat/format.js';
+import { DEFAULT_FIRST_LBA, PARTITION_TYPE, partitionDevice, writePartitionTable } from '../mbr/index.js';
+import type { SyslinuxBinaries } from '../syslinux/binaries.js';
+import { installSyslinux } from '../syslinux/install.js';
+import { CARD_FILES, type LoaderAssets } from './assets.js';
+import { CardError } from './card-error.js';
+import { openCardVolume } from './card-volume.js';
+import { type CopiedImage, copyImageToCard } from './copy-image.js';
+import type { ImageSource } from './image-source.js';
+import { checkCancelled, type ProgressListener } from './progress.js';
+
+export const CARD_LABEL = 'ASTLINUX';
+const FAT16_LIMIT = 2 * 1024 ** 3;
+const WIPE_BYTES = 1024 * 1024;
+/** FAT tables, directories, cluster rounding and SYSLINUX: generous, so a card is never filled to the brim. */
+const OVERHEAD_FRACTION = 0.03;
+const OVERHEAD_MIN = 4 * 1024 * 1024;
+
+export interface PrepareOptions {
+  layout?: 'mbr' | 'superfloppy';
+  images: ImageSource[];
+  keydisk?: { path: string } | null;
+  loader: LoaderAssets;
+  syslinux: SyslinuxBinaries;
+  /** Console devices for the loader's kernel, last one primary: default screen first, then serial. */
+  console?: string[];
+  loaderOptions?: Partial<LoaderOptions>;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface PrepareResult {
+  layout: 'mbr' | 'superfloppy';
+  fatType: 12 | 16 | 32;
+  label: string;
+  serial: string;
+  images: CopiedImage[];
+  keydisk: boolean;
+  loaderVersion: string;
+}
+
+export function requiredBytes(
+  options: Pick<PrepareOptions, 'images' | 'loader' | 'syslinux'>,
+  keydiskBytes: number,
+): number {
+  const payload =
+    options.images.reduce((sum, image) => sum + image.size, 0) +
+    options.loader.kernel.length +
+    options.loader.initramfs.length +
+    options.syslinux.ldlinuxImage.length +
+    options.syslinux.ldlinuxC32.length +
+    keydiskBytes;
+  const layoutBytes = DEFAULT_FIRST_LBA * 512;
+  return payload + layoutBytes + Math.max(OVERHEAD_MIN, Math.ceil(payload * OVERHEAD_FRACTION));
+}
+
+export async function prepareCard(disk: BlockDevice, options: PrepareOptions): Promise<PrepareResult> {
+  const layout = options.layout ?? 'mbr';
+  const { onProgress, signal } = options;
+  const seen = new Set<string>();
+  for (const image of options.images) {
+    const key = image.name.toLowerCase();
+    if (seen.has(key)) throw new CardError('duplicate-image', `${image.name} was given twice.`);
+    seen.add(key);
+  }
+  const keydisk = options.keydisk ? await readKeydisk(options.keydisk.path) : null;
+  const needed = requiredBytes(options, keydisk?.length ?? 0);
+  if (needed > disk.size) {
+    throw new CardError(
+      'too-small',
+      `${disk.name} is too small: it holds ${mib(disk.size)} MiB, this card needs about ${mib(needed)} MiB (${mib(needed - disk.size)} MiB more). Use a larger card or fewer images.`,
+    );
+  }
+  checkCancelled(
+    signal,
+    () => new CardError('cancelled', 'Prepare was cancelled before anything was written.'),
+  );
+
+  // From here on the target is being erased.
+  onProgress?.({ phase: 'format', done: 0, total: 1 });
+  await disk.write(0, new Uint8Array(Math.min(WIPE_BYTES, disk.size)));
+  const fatType: 16 | 32 = layoutSize(disk, layout) <= FAT16_LIMIT ? 16 : 32;
+  let volumeDevice: BlockDevice = disk;
+  let hiddenSectors = 0;
+  if (layout === 'mbr') {
+    const table = await writePartitionTable(disk, {
+      type: fatType === 16 ? PARTITION_TYPE.fat16 : PARTITION_TYPE.fat32Lba,
+    });
+    const partition = table.partitions[0];
+    if (!partition) throw new Error('the partition table just written reads back empty');
+    hiddenSectors = partition.firstLba;
+    volumeDevice = partitionDevice(disk, partition);
+  }
+  const formatted = await formatFat(volumeDevice, { fatType, label: CARD_LABEL, hiddenSectors });
+  await formatted.close();
+  onProgress?.({ phase: 'format', done: 1, total: 1 });
+
+  onProgress?.({ phase: 'bootloader', done: 0, total: 1 });
+  await installSyslinux(disk, { binaries: options.syslinux });
+  onProgress?.({ phase: 'bootloader', done: 1, total: 1 });
+
+  const card = await openCardVolume(disk);
+  const { volume } = card;
+  try {
+    const info = await volume.volumeInfo();
+    onProgress?.({ phase: 'loader', done: 0, total: 1 });
+    await volume.writeFile(CARD_FILES.kernel, options.loader.kernel);
+    await volume.writeFile(CARD_FILES.initramfs, options.loader.initramfs);
+    await volume.writeFile(CARD_FILES.loaderInfo, encodeLoaderInfo(options.loader));
+    const config = generateSyslinuxConfig({
+      serial: { port: 0, baud: 115200 },
+      kernel: CARD_FILES.kernel,
+      initrd: CARD_FILES.initramfs,
+      append: `${(options.console ?? ['ttyS0,115200', 'tty0']).map((c) => `console=${c}`).join(' ')} panic=10`,
+      options: { ...options.loaderOptions, card: info.serial },
+    });
+    await volume.writeFile(CARD_FILES.config, new TextEncoder().encode(config));
+    onProgress?.({ phase: 'loader', done: 1, total: 1 });
+
+    const images: CopiedImage[] = [];
+    for (const image of options.images) {
+      images.push(await copyImageToCard(volume, image, { onProgress, signal }));
+    }
+    if (keydisk) {
+      onProgress?.({ phase: 'keydisk', done: 0, total: keydisk.length });
+      await volume.writeFile(CARD_FILES.keydisk, keydisk);
+      onProgress?.({ phase: 'keydisk', done: keydisk.length, total: keydisk.length });
+    }
+    await volume.flush();
+    onProgress?.({ phase: 'finish', done: 1, total: 1 });
+    return {
+      layout,
+      fatType: info.type,
+      label: info.label,
+      serial: info.serial,
+      images,
+      keydisk: keydisk !== null,
+      loaderVersion: options.loader.version,
+    };
+  } finally {
+    await volume.close();
+  }
+}
+
+export function encodeLoaderInfo(loader: LoaderAssets): Uint8Array {
+  const info = { loader: 'astcard', version: loader.version, kernel: loader.kernelRelease };
+  return new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`);
+}
+
+function layoutSize(disk: BlockDevice, layout: 'mbr' | 'superfloppy'): number {
+  return layout === 'mbr' ? disk.size - DEFAULT_FIRST_LBA * 512 : disk.size;
+}
+
+async function readKeydisk(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new CardError('source-unreadable', `Cannot read the keydisk ${path}.`, { cause: error });
+  }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0);
+}

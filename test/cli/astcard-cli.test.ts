@@ -1,0 +1,138 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fakeImage, fsckCard, mtoolsImage, scratch } from '../core/card/card-fixtures.js';
+
+const dir = scratch('cli');
+
+/** The CLI as a user runs it: a separate process, exit code, stdout and stderr. */
+function astcard(...args: string[]) {
+  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('astcard CLI', () => {
+  it('prepares a new card image and inspects it, in plain words and as JSON', () => {
+    const card = join(dir, 'card.img');
+    const old = fakeImage(dir, '0.4.0', 300_000);
+    const newest = fakeImage(dir, '0.4.1', 400_000);
+    const prepared = astcard('prepare', card, '--size', '40M', '--image', old, '--image', newest);
+    expect(prepared.stderr).toBe('');
+    expect(prepared.status).toBe(0);
+    expect(prepared.stdout).toMatch(/AstLinux-0\.4\.1\.img .* written and verified/);
+    expect(fsckCard(card, 'mbr').status).toBe(0);
+
+    const human = astcard('inspect', card);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/boots: AstLinux-0\.4\.1\.img \(checksum verified\)/);
+
+    const json = astcard('inspect', card, '--json');
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({
+      layout: 'mbr',
+      filesystem: 'FAT16',
+      label: 'ASTLINUX',
+      loader: { present: true },
+      boot: { image: 'AstLinux-0.4.1.img', version: '0.4.1' },
+      keydisk: { present: false },
+      problems: [],
+    });
+    expect(report.images).toEqual([
+      expect.objectContaining({
+        name: 'AstLinux-0.4.1.img',
+        version: '0.4.1',
+        size: 400_000,
+        checksum: 'ok',
+      }),
+      expect.objectContaining({
+        name: 'AstLinux-0.4.0.img',
+        version: '0.4.0',
+        size: 300_000,
+        checksum: 'ok',
+      }),
+    ]);
+    expect(typeof report.free).toBe('number');
+    // Progress goes to stderr as JSON lines, never mixed into the document.
+    for (const line of json.stderr.split('\n').filter(Boolean))
+      expect(JSON.parse(line)).toHaveProperty('progress');
+  });
+
+  it('adds with --keep, removes, and verifies; verify fails on a damaged image', () => {
+    const card = join(dir, 'upgrade.img');
+    const sources = scratch('upgrade-sources');
+    const v040 = fakeImage(sources, '0.4.0', 200_000);
+    const v041 = fakeImage(sources, '0.4.1', 210_000);
+    const v0100 = fakeImage(sources, '0.10.0', 220_000);
+    expect(astcard('prepare', card, '--size', '40M', '--image', v040, '--image', v041).status).toBe(0);
+
+    const added = astcard('add', card, v0100, '--keep', '2', '--json');
+    expect(added.status).toBe(0);
+    const result = JSON.parse(added.stdout);
+    expect(result.added.map((image: { name: string }) => image.name)).toEqual(['AstLinux-0.10.0.img']);
+    expect(result.removed).toEqual(['AstLinux-0.4.0.img']);
+    expect(JSON.parse(astcard('inspect', card, '--json').stdout).boot.image).toBe('AstLinux-0.10.0.img');
+    expect(fsckCard(card, 'mbr').status).toBe(0);
+
+    const removed = astcard('remove', card, '0.10.0');
+    expect(removed.status).toBe(0);
+    expect(removed.stdout).toMatch(/Removed AstLinux-0\.10\.0\.img/);
+    expect(JSON.parse(astcard('inspect', card, '--json').stdout).boot.image).toBe('AstLinux-0.4.1.img');
+    expect(astcard('remove', card, '9.9.9').status).toBe(1);
+
+    expect(astcard('verify', card).status).toBe(0);
+    const damaged = join(scratch('damaged'), 'AstLinux-0.4.1.img');
+    writeFileSync(damaged, Buffer.alloc(210_000, 1));
+    execFileSync('mcopy', ['-o', '-i', mtoolsImage(card, 'mbr'), damaged, '::/AstLinux-0.4.1.img']);
+    const verified = astcard('verify', card, '--json');
+    expect(verified.status).toBe(1);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: false, boot: null });
+  });
+
+  it('refuses an image that does not fit, naming what could go', () => {
+    const card = join(dir, 'full.img');
+    const sources = scratch('full-sources');
+    expect(
+      astcard('prepare', card, '--size', '32M', '--image', fakeImage(sources, '1.0.0', 2_000_000)).status,
+    ).toBe(0);
+    const big = fakeImage(sources, '1.1.0', 30_000_000);
+    const refused = astcard('add', card, big, '--json');
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({
+      code: 'no-space',
+      message: expect.stringMatching(/MiB more/),
+    });
+    expect(fsckCard(card, 'mbr').status).toBe(0);
+  });
+
+  it('exits 2 on a wrong command line and 1 on a failed operation, with one plain line', () => {
+    const usage = astcard('prepare');
+    expect(usage.status).toBe(2);
+    const unknown = astcard('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/not an astcard command/);
+
+    const missing = astcard('inspect', join(dir, 'nowhere.img'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+
+    const badName = join(dir, 'firmware.bin');
+    writeFileSync(badName, 'x');
+    const refused = astcard('prepare', join(dir, 'x.img'), '--size', '16M', '--image', badName, '--json');
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout).error).toMatchObject({ code: 'bad-image-name' });
+  });
+
+  it('refuses to touch a drive without --yes, and a fixed disk even with it', () => {
+    const image = fakeImage(dir, '1.0.0', 1000);
+    const withoutYes = astcard('prepare', '/dev/null', '--image', image);
+    expect(withoutYes.status).not.toBe(0);
+    const system = spawnSync('findmnt', ['-n', '-o', 'SOURCE', '/'], { encoding: 'utf8' }).stdout.trim();
+    if (system.startsWith('/dev/')) {
+      const refused = astcard('prepare', system, '--image', image, '--yes');
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/fixed disk|not a removable/);
+    }
+  });
+});

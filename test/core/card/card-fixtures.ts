@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A scratch folder per test file. */
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `astcard-${prefix}-`));
+}
+
+/** A stand-in AstLinux image of random bytes, optionally with a sha1sum-format sidecar beside it. */
+export function fakeImage(dir: string, version: string, bytes: number, withSidecar = true): string {
+  const path = join(dir, `AstLinux-${version}.img`);
+  const data = randomBytes(bytes);
+  writeFileSync(path, data);
+  if (withSidecar)
+    writeFileSync(
+      `${path}.sha1`,
+      `${createHash('sha1').update(data).digest('hex')}  AstLinux-${version}.img\n`,
+    );
+  return path;
+}
+
+export const PARTITION_OFFSET = 1024 * 1024;
+
+/** mtools' view of a card: `-i img@@offset`. */
+export function mtoolsImage(card: string, layout: 'mbr' | 'superfloppy'): string {
+  return layout === 'mbr' ? `${card}@@${PARTITION_OFFSET}` : card;
+}
+
+/** `fsck.fat -n` over the card's FAT volume (copied out of the partition, as fsck takes no offset). */
+export function fsckCard(card: string, layout: 'mbr' | 'superfloppy'): { status: number; output: string } {
+  let volume = card;
+  if (layout === 'mbr') {
+    volume = `${card}.volume`;
+    execFileSync('dd', [`if=${card}`, `of=${volume}`, 'bs=1M', 'skip=1', 'status=none']);
+  }
+  try {
+    const output = execFileSync('fsck.fat', ['-n', volume], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { status: 0, output };
+  } catch (error) {
+    const failed = error as { status: number; stdout: string; stderr: string };
+    return { status: failed.status, output: `${failed.stdout}${failed.stderr}` };
+  }
+}
+
+/** A file copied out of the card by mtools. */
+export function mtoolsRead(card: string, layout: 'mbr' | 'superfloppy', name: string): Buffer {
+  const out = join(scratch('mcopy'), name);
+  execFileSync('mcopy', ['-n', '-i', mtoolsImage(card, layout), `::/${name}`, out]);
+  return readFileSync(out);
+}
+
+/** Long names in the card's root, as mtools lists them. */
+export function mtoolsNames(card: string, layout: 'mbr' | 'superfloppy'): string[] {
+  const listing = execFileSync('mdir', ['-a', '-b', '-i', mtoolsImage(card, layout), '::/'], {
+    encoding: 'utf8',
+  });
+  return listing
+    .split('\n')
+    .filter((line) => line.startsWith('::/'))
+    .map((line) => line.slice(3));
+}
