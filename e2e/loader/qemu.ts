@@ -1,0 +1,78 @@
+// Boots a card image under QEMU (software emulation) with the serial console captured, at most two at a time:
+// the machine has two cores and every boot keeps one busy for ~15 s.
+import { spawn } from 'node:child_process';
+
+export interface Disk {
+  file: string;
+  /** usb: a USB stick behind an EHCI controller, as a card in a USB reader looks to the loader. */
+  interface: 'ide' | 'virtio' | 'usb';
+}
+
+export interface BootResult {
+  /** Everything the guest wrote to its serial port. */
+  log: string;
+  exitCode: number | null;
+  timedOut: boolean;
+  /** Wall-clock seconds from QEMU start to exit. */
+  seconds: number;
+}
+
+const MAX_CONCURRENT_BOOTS = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_BOOTS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+export function qemuArgs(disks: Disk[]): string[] {
+  const args = ['-accel', 'tcg', '-m', '512', '-smp', '1', '-no-reboot', '-display', 'none', '-vga', 'none'];
+  args.push('-serial', 'stdio', '-monitor', 'none', '-nic', 'none');
+  if (disks.some((disk) => disk.interface === 'usb')) args.push('-device', 'usb-ehci,id=ehci');
+  disks.forEach((disk, index) => {
+    if (disk.interface === 'usb') {
+      // The first disk is the one SeaBIOS boots, wherever it sits.
+      args.push('-drive', `file=${disk.file},format=raw,if=none,id=usb${index}`);
+      args.push('-device', `usb-storage,bus=ehci.0,drive=usb${index}${index === 0 ? ',bootindex=0' : ''}`);
+      return;
+    }
+    const where = disk.interface === 'ide' ? `if=ide,index=${index},media=disk` : 'if=virtio';
+    args.push('-drive', `file=${disk.file},format=raw,${where}`);
+  });
+  return args;
+}
+
+/** Boots until the guest powers off (QEMU exits), panics (-no-reboot) or `timeoutMs` passes. */
+export function boot(disks: Disk[], timeoutMs = 90_000): Promise<BootResult> {
+  return slot(
+    () =>
+      new Promise<BootResult>((resolve, reject) => {
+        const started = Date.now();
+        const child = spawn('qemu-system-x86_64', qemuArgs(disks), { stdio: ['ignore', 'pipe', 'pipe'] });
+        const chunks: Buffer[] = [];
+        child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+        child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, timeoutMs);
+        child.on('error', (error) => {
+          clearTimeout(timer);
+          reject(new Error(`cannot start qemu-system-x86_64: ${error.message}`, { cause: error }));
+        });
+        child.on('close', (exitCode) => {
+          clearTimeout(timer);
+          const log = Buffer.concat(chunks).toString('utf8').replace(/\r/g, '');
+          resolve({ log, exitCode, timedOut, seconds: (Date.now() - started) / 1000 });
+        });
+      }),
+  );
+}

@@ -1,0 +1,1 @@
+export function stageBusybox(busyboxRoot: string, stageDir: string): number;

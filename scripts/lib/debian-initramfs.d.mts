@@ -1,0 +1,5 @@
+export function packInitramfs(
+  stageDir: string,
+  outFile: string,
+  options?: { compression?: 'xz' | 'gzip' | 'zstd'; mtime?: number },
+): number;
