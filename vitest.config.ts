@@ -2,11 +2,19 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    // QEMU boots and loop devices are heavy; two cores cannot run many at once.
-    maxWorkers: 2,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], maxWorkers: 2 },
+      },
+      {
+        // QEMU boots and browsers: one file at a time, since every boot keeps one of two cores busy.
+        extends: true,
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
   },
 });
