@@ -97,4 +97,24 @@ describe('a card made by astcard', () => {
     expect(fallback.marker?.version).toBe('0.4.1');
     expect(fallback.lines.some((line) => /AstLinux-0\.10\.0\.img.*mismatch/.test(line))).toBe(true);
   });
+
+  test('after a keydisk made by astcard and a loader update, boots through the new loader and mounts that keydisk', async () => {
+    // Our own ext2 formatter, with an id file the guest reports, imported in place of the mke2fs one.
+    const keydisk = join(dir, 'kd-astcard.img');
+    rmSync(keydisk, { force: true });
+    astcard('keydisk', 'create', keydisk, '--size', '1M');
+    const idFile = join(dir, 'keydisk-id');
+    writeFileSync(idFile, `${KEYDISK_ID}-ours\n`);
+    execFileSync('debugfs', ['-w', '-R', `write ${idFile} keydisk-id`, keydisk], { stdio: 'ignore' });
+    astcard('keydisk', 'import', card, keydisk, '--force');
+
+    const updated = JSON.parse(astcard('loader', 'update', card, '--force', '--json'));
+    expect(updated).toMatchObject({ kernel: 'bzImage-b', fallback: { kernel: 'bzImage' } });
+    const { marker, log } = await bootCard('loader-updated');
+    expect(log).toMatch(/Loading bzImage-b\.\.\. ?ok/);
+    expect(log).toMatch(/Loading loader-b\.img\.\.\. ?ok/);
+    expect(marker?.version).toBe('0.4.1');
+    expect(handoffOf(marker?.cmdline ?? '').card).toBe(volumeId);
+    expect(marker?.keydiskId).toBe(`${KEYDISK_ID}-ours`);
+  });
 });

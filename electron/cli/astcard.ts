@@ -44,4 +44,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `astcard inspect card.img | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 process.exitCode = await main(process.argv.slice(2));

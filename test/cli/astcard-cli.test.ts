@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { fakeImage, fsckCard, mtoolsImage, scratch } from '../core/card/card-fixtures.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fakeImage, fsckCard, mtoolsImage, removeScratch, scratch } from '../core/card/card-fixtures.js';
 
 const dir = scratch('cli');
 
@@ -11,6 +11,8 @@ function astcard(...args: string[]) {
   const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
+
+afterAll(removeScratch);
 
 describe('astcard CLI', () => {
   it('prepares a new card image and inspects it, in plain words and as JSON', () => {

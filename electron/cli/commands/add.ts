@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { imageFromFile } from '../../core/card/image-source.js';
 import { addImages } from '../../core/card/images.js';
+import { resolveImageSources } from '../../core/card/sources.js';
 import { formatBytes, UsageError } from '../output.js';
-import { asUsage, type Command, openForChange, progressTo } from './support.js';
+import { asUsage, type Command, cancelOnInterrupt, openForChange, progressTo } from './support.js';
 
 export const add: Command = {
   name: 'add',
-  usage: 'add <target> <image>… [--keep N] [--yes]',
-  summary: 'copy AstLinux images (with their checksums) onto a card, safely',
+  usage: 'add <target> <image|archive|url>… [--keep N] [--yes]',
+  summary: 'copy AstLinux images (files, .tar.gz/.zip archives or http(s) URLs) onto a card, safely',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
@@ -21,12 +21,14 @@ export const add: Command = {
     const keep = values.keep === undefined ? undefined : Number(values.keep);
     if (keep !== undefined && (!Number.isInteger(keep) || keep < 1))
       throw new UsageError('--keep takes a number, 1 or more');
-    const sources = await Promise.all(files.map((path) => imageFromFile(path)));
+    const signal = cancelOnInterrupt();
+    const sources = await resolveImageSources(files, { signal });
     const disk = await openForChange(target, values.yes);
     try {
       const result = await addImages(disk, sources, {
         ...(keep === undefined ? {} : { keep }),
         onProgress: progressTo(out),
+        signal,
       });
       await disk.flush();
       out.result(result, () => [

@@ -1,9 +1,11 @@
 import { add } from './add.js';
 import { inspect } from './inspect.js';
+import { keydisk } from './keydisk.js';
+import { loader } from './loader.js';
 import { prepare } from './prepare.js';
 import { remove } from './remove.js';
 import type { Command } from './support.js';
 import { verify } from './verify.js';
 
 /** Every astcard command, in the order --help lists them. */
-export const COMMANDS: Command[] = [prepare, inspect, add, remove, verify];
+export const COMMANDS: Command[] = [prepare, inspect, add, remove, verify, loader, keydisk];

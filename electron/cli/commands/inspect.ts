@@ -3,7 +3,7 @@ import { loadLoaderAssets } from '../../core/card/assets.js';
 import { type CardReport, inspectCard } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { formatBytes, UsageError } from '../output.js';
-import { asUsage, type Command, progressTo } from './support.js';
+import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
 
 export const inspect: Command = {
   name: 'inspect',
@@ -25,6 +25,7 @@ export const inspect: Command = {
         quick: values.quick ?? false,
         appLoaderVersion,
         onProgress: progressTo(out),
+        signal: cancelOnInterrupt(),
       });
       out.result(report, () => describeReport(report));
     } finally {

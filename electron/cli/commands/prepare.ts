@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
-import { imageFromFile } from '../../core/card/image-source.js';
+import { createKeydiskImage, DEFAULT_KEYDISK_BYTES } from '../../core/card/keydisk.js';
 import { prepareCard } from '../../core/card/prepare.js';
+import { resolveImageSources } from '../../core/card/sources.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
 import { formatBytes, UsageError } from '../output.js';
-import { asUsage, type Command, parseSize, progressTo } from './support.js';
+import { asUsage, type Command, cancelOnInterrupt, parseSize, progressTo } from './support.js';
 
 export const prepare: Command = {
   name: 'prepare',
   usage:
-    'prepare <target> --image FILE [--image FILE…] [--keydisk FILE] [--layout mbr|superfloppy] [--size BYTES] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes]',
+    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--layout mbr|superfloppy] [--size BYTES] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes]',
   summary: 'erase a card (or make a new card image) and put the loader and images on it',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
@@ -19,6 +20,8 @@ export const prepare: Command = {
         options: {
           image: { type: 'string', multiple: true },
           keydisk: { type: 'string' },
+          'new-keydisk': { type: 'boolean' },
+          'keydisk-size': { type: 'string' },
           layout: { type: 'string' },
           size: { type: 'string' },
           console: { type: 'string', multiple: true },
@@ -35,6 +38,19 @@ export const prepare: Command = {
       throw new UsageError('--onfail is shell, poweroff or reboot');
     }
     if (layout !== 'mbr' && layout !== 'superfloppy') throw new UsageError('--layout is mbr or superfloppy');
+    if (values.keydisk && values['new-keydisk'])
+      throw new UsageError('give either --keydisk FILE or --new-keydisk, not both');
+    const keydisk = values.keydisk
+      ? { path: values.keydisk }
+      : values['new-keydisk']
+        ? {
+            data: createKeydiskImage(
+              values['keydisk-size'] === undefined
+                ? DEFAULT_KEYDISK_BYTES
+                : parseSize(values['keydisk-size']),
+            ),
+          }
+        : null;
     const kind = await targetKind(target);
     if (kind === 'block-device' && !values.yes) {
       throw new UsageError(`${target} is a drive: everything on it will be erased. Add --yes to go ahead.`);
@@ -42,7 +58,8 @@ export const prepare: Command = {
     if (kind === 'missing' && values.size === undefined) {
       throw new UsageError(`${target} does not exist; give --size to create a new card image.`);
     }
-    const images = await Promise.all((values.image ?? []).map((path) => imageFromFile(path)));
+    const signal = cancelOnInterrupt();
+    const images = await resolveImageSources(values.image ?? [], { signal });
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const createSize = values.size === undefined ? undefined : parseSize(values.size);
     const disk = await openTarget(target, createSize === undefined ? {} : { createSize });
@@ -50,12 +67,13 @@ export const prepare: Command = {
       const result = await prepareCard(disk, {
         layout,
         images,
-        keydisk: values.keydisk ? { path: values.keydisk } : null,
+        keydisk,
         loader,
         syslinux,
         ...(values.console ? { console: values.console } : {}),
         loaderOptions: { onfail },
         onProgress: progressTo(out),
+        signal,
       });
       await disk.flush();
       out.result(result, () => [

@@ -47,3 +47,25 @@ export async function openForChange(target: string, yes: boolean | undefined) {
   }
   return openTarget(target);
 }
+
+let interrupt: AbortController | null = null;
+
+/**
+ * A signal that fires on Ctrl-C (SIGINT) or SIGTERM: the operation stops at its next safe point and
+ * leaves the card consistent. A second Ctrl-C exits at once.
+ */
+export function cancelOnInterrupt(): AbortSignal {
+  if (interrupt) return interrupt.signal;
+  const controller = new AbortController();
+  interrupt = controller;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(
+      '\nastcard: stopping at the next safe point (press Ctrl-C again to quit at once)…\n',
+    );
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}

@@ -3,7 +3,7 @@ import { CardError } from '../../core/card/card-error.js';
 import { inspectCard } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { UsageError } from '../output.js';
-import { asUsage, type Command, progressTo } from './support.js';
+import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
 
 export const verify: Command = {
   name: 'verify',
@@ -15,7 +15,7 @@ export const verify: Command = {
     if (!target || extra.length > 0) throw new UsageError(`usage: astcard ${verify.usage}`);
     const disk = await openTarget(target, { readOnly: true });
     try {
-      const report = await inspectCard(disk, { onProgress: progressTo(out) });
+      const report = await inspectCard(disk, { onProgress: progressTo(out), signal: cancelOnInterrupt() });
       if (!report.astlinux) throw new CardError('not-a-card', `${target} is not an AstLinux card.`);
       const bad = report.images.filter((image) => image.checksum !== 'ok');
       out.result({ images: report.images, boot: report.boot, ok: bad.length === 0 }, () => [

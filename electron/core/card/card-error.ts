@@ -27,7 +27,19 @@ export type CardErrorCode =
   /** The user cancelled; the card was left consistent. */
   | 'cancelled'
   /** A source file could not be read. */
-  | 'source-unreadable';
+  | 'source-unreadable'
+  /** An archive is damaged, or holds no AstLinux image. */
+  | 'bad-archive'
+  /** A server refused a download or could not be reached. */
+  | 'download-failed'
+  /** A download kept stopping short of its announced size, or sent more than it announced. */
+  | 'download-incomplete'
+  /** The card's loader cannot be updated as it stands (no readable syslinux.cfg to carry over, …). */
+  | 'loader-update-failed'
+  /** A keydisk file is not one (not a complete ext2 filesystem), or the card has none to export. */
+  | 'bad-keydisk'
+  /** The card already has a keydisk, and replacing it (losing its keys) was not asked for. */
+  | 'keydisk-exists';
 
 export class CardError extends AstcardError {
   declare readonly code: CardErrorCode;

@@ -17,7 +17,8 @@ import type { FatVolume } from '../fat/fat-volume.js';
 import { CardError } from './card-error.js';
 import { digestChunks } from './hash.js';
 import type { ImageSource } from './image-source.js';
-import { byteProgress, checkCancelled, type ProgressListener } from './progress.js';
+import { byteProgress, cancellableChunks, checkCancelled, type ProgressListener } from './progress.js';
+import { readAhead } from './read-ahead.js';
 
 export const PARTIAL_SUFFIX = '.part';
 
@@ -41,6 +42,12 @@ export async function copyImageToCard(
   const partial = `${source.name}${PARTIAL_SUFFIX}`;
   const cancelled = () =>
     new CardError('cancelled', `Copying ${source.name} was cancelled; the card still boots as before.`);
+  // Once the temporary copy exists, a cancellation takes it away again: the card is left as it was.
+  const dropIfCancelled = async () => {
+    if (!signal?.aborted) return;
+    await removeIfPresent(volume, partial).catch(() => {});
+    throw cancelled();
+  };
   await removeIfPresent(volume, partial);
   checkCancelled(signal, cancelled);
 
@@ -60,9 +67,11 @@ export async function copyImageToCard(
     }
   }
   try {
-    await volume.writeFile(partial, hashedSource(), { size: source.size });
+    await volume.writeFile(partial, readAhead(hashedSource()), { size: source.size });
   } catch (error) {
     await removeIfPresent(volume, partial).catch(() => {});
+    // A download aborted mid-request throws the signal's own reason: say "cancelled" like every other step.
+    if (signal?.aborted && !(error instanceof CardError)) throw cancelled();
     if (error instanceof FatError && error.code === 'size-mismatch') {
       throw new CardError('source-unreadable', `${source.origin} changed size while it was being copied.`, {
         cause: error,
@@ -81,12 +90,15 @@ export async function copyImageToCard(
     );
   }
 
-  checkCancelled(signal, cancelled);
+  await dropIfCancelled();
   const readBack = await digestChunks(
-    volume.chunks(partial),
+    cancellableChunks(volume.chunks(partial), signal, cancelled),
     'sha1',
     byteProgress(onProgress, 'verify', source.size, source.name),
-  );
+  ).catch(async (error: unknown) => {
+    await dropIfCancelled();
+    throw error;
+  });
   if (readBack.digest !== sourceSha1 || readBack.bytes !== source.size) {
     await removeIfPresent(volume, partial);
     throw new CardError(
@@ -96,7 +108,7 @@ export async function copyImageToCard(
     );
   }
 
-  checkCancelled(signal, cancelled);
+  await dropIfCancelled();
   for (const algo of ['sha256', 'sha1'] as const)
     await removeIfPresent(volume, sidecarFileName(source.name, algo));
   await removeIfPresent(volume, source.name);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DigestAlgorithm } from '../../../shared/checksums.js';
+import { readAhead } from './read-ahead.js';
 
 /** Digests a stream of chunks, reporting the running byte count. */
 export async function digestChunks(
@@ -9,7 +10,7 @@ export async function digestChunks(
 ): Promise<{ digest: string; bytes: number }> {
   const hash = createHash(algo);
   let bytes = 0;
-  for await (const chunk of chunks) {
+  for await (const chunk of readAhead(chunks)) {
     hash.update(chunk);
     bytes += chunk.length;
     onBytes?.(bytes);

@@ -7,7 +7,7 @@ import { CardError } from './card-error.js';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 /** Sidecars are one line; anything far larger is not one. */
-const MAX_SIDECAR_BYTES = 64 * 1024;
+export const MAX_SIDECAR_BYTES = 64 * 1024;
 
 /** An AstLinux image to put on a card, with the checksum that came with it (if any). */
 export interface ImageSource {
@@ -24,14 +24,7 @@ export interface ImageSource {
 /** A local image file, and the `.sha256` or `.sha1` beside it when there is one. */
 export async function imageFromFile(path: string): Promise<ImageSource> {
   const name = basename(path);
-  const parsed = parseImageName(name);
-  if (!parsed.ok) {
-    throw new CardError(
-      'bad-image-name',
-      `${name} is not named like an AstLinux image (AstLinux-1.2.3.img); rename it so its version can be read.`,
-      { detail: parsed.reason },
-    );
-  }
+  checkImageName(name);
   let size: number;
   try {
     const info = await stat(path);
@@ -66,15 +59,37 @@ async function sidecarBeside(path: string, name: string): Promise<ImageSource['e
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    const parsed = parseSidecar(text, name, algo);
-    if (!parsed.ok) {
-      throw new CardError(
-        'source-checksum-malformed',
-        `The checksum file beside ${name} is damaged (${parsed.reason}); download it again.`,
-        { detail: sidecarPath },
-      );
-    }
-    return { algo, digest: parsed.digest, sidecar: basename(sidecarPath) };
+    return expectedFromSidecar(text, name, algo, basename(sidecarPath));
   }
   return null;
+}
+
+/** Refuses a name the boot plan could never order: `AstLinux-X.Y.Z.img` or nothing. */
+export function checkImageName(name: string): void {
+  const parsed = parseImageName(name);
+  if (!parsed.ok) {
+    throw new CardError(
+      'bad-image-name',
+      `${name} is not named like an AstLinux image (AstLinux-1.2.3.img); rename it so its version can be read.`,
+      { detail: parsed.reason },
+    );
+  }
+}
+
+/** A source's own checksum file, parsed; a damaged one is refused rather than ignored. */
+export function expectedFromSidecar(
+  text: string,
+  name: string,
+  algo: DigestAlgorithm,
+  sidecar: string,
+): NonNullable<ImageSource['expected']> {
+  const parsed = parseSidecar(text, name, algo);
+  if (!parsed.ok) {
+    throw new CardError(
+      'source-checksum-malformed',
+      `The checksum file ${sidecar} that came with ${name} is damaged (${parsed.reason}); download it again.`,
+      { detail: sidecar },
+    );
+  }
+  return { algo, digest: parsed.digest, sidecar };
 }

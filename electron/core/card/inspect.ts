@@ -5,7 +5,6 @@
 import { decideBoot, planBoot, type Verdict } from '../../../shared/boot-plan.js';
 import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
-import { parseSyslinuxConfig, syslinuxDefault, syslinuxLabels } from '../../../shared/syslinux-config.js';
 import { formatVersion } from '../../../shared/versions.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { FatError } from '../fat/fat-error.js';
@@ -15,8 +14,10 @@ import { inspectSyslinux } from '../syslinux/inspect.js';
 import { CARD_FILES } from './assets.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
+import { readExt2Summary } from './ext2-format.js';
 import { digestChunks } from './hash.js';
-import { byteProgress, type ProgressListener } from './progress.js';
+import { defaultLabel, infoFileFor } from './loader-files.js';
+import { byteProgress, cancellableChunks, type ProgressListener } from './progress.js';
 
 /** The checksum state of an image as the CLI's --json and the app show it. */
 export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
@@ -55,7 +56,8 @@ export interface CardReport {
   /** The loader's console lines for this card, in order. */
   bootLines: string[];
   pin: string | null;
-  keydisk: { present: boolean; location: string | null; size: number | null };
+  /** `label` is the ext2 label of a kd.img on the card (ASTKD), null when it is elsewhere or unreadable. */
+  keydisk: { present: boolean; location: string | null; size: number | null; label?: string | null };
   problems: CardProblem[];
   quick: boolean;
 }
@@ -67,6 +69,8 @@ export interface InspectOptions {
   appLoaderVersion?: string | null;
   knownSyslinuxBuilds?: SyslinuxBinaries[];
   onProgress?: ProgressListener;
+  /** Stops the hashing between chunks; inspect only reads, so there is nothing to leave consistent. */
+  signal?: AbortSignal;
 }
 
 const MAX_SMALL_FILE = 64 * 1024;
@@ -116,14 +120,17 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
 
     const configText = await readSmallText(volume, byName(CARD_FILES.config));
-    const appendOptions = configText === null ? '' : loaderAppend(configText);
-    const loaderOptions = parseLoaderOptions(appendOptions).options;
+    // The loader is whatever the default label boots: slot A after prepare, either slot after an update.
+    const booted = configText === null ? null : defaultLabel(configText);
+    const loaderOptions = parseLoaderOptions(booted?.append ?? '').options;
     report.pin = loaderOptions.pin;
 
-    const hasKernel = byName(CARD_FILES.kernel) !== undefined;
-    const hasInitramfs = byName(CARD_FILES.initramfs) !== undefined;
+    const kernel = booted?.kernel ?? CARD_FILES.kernel;
+    const initrd = booted?.initrd ?? CARD_FILES.initramfs;
+    const hasKernel = byName(kernel) !== undefined;
+    const hasInitramfs = byName(initrd) !== undefined;
     report.loader.present = hasKernel && hasInitramfs && configText !== null;
-    report.loader.version = loaderVersion(await readSmallText(volume, byName(CARD_FILES.loaderInfo)));
+    report.loader.version = loaderVersion(await readSmallText(volume, byName(infoFileFor(initrd))));
 
     const imageFiles = root.filter((entry) => /^astlinux-.*\.img$/i.test(entry.name));
     report.astlinux = report.loader.present || imageFiles.length > 0;
@@ -176,7 +183,11 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
       for (const candidate of plan.candidates) {
         if (!candidate.expected) continue;
         const hashed = await digestChunks(
-          volume.chunks(candidate.name),
+          cancellableChunks(
+            volume.chunks(candidate.name),
+            options.signal,
+            () => new CardError('cancelled', 'Checking the card was cancelled.'),
+          ),
           candidate.expected.algo,
           byteProgress(options.onProgress, 'hash', candidate.size, candidate.name),
         );
@@ -217,12 +228,33 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     if (loaderOptions.keydisk && !/^card:\/?kd\.img$/i.test(loaderOptions.keydisk)) {
       report.keydisk = { present: true, location: loaderOptions.keydisk, size: null };
     } else if (keydisk) {
-      report.keydisk = { present: true, location: `card:/${keydisk.name}`, size: keydisk.size };
+      const summary = await keydiskSummary(volume, keydisk);
+      report.keydisk = {
+        present: true,
+        location: `card:/${keydisk.name}`,
+        size: keydisk.size,
+        label: summary?.label ?? null,
+      };
+      if (!summary) {
+        problem(
+          'keydisk-damaged',
+          `${keydisk.name} on this card is not a keydisk (no ext2 filesystem in it): AstLinux will not find its keys. Import a good keydisk.`,
+        );
+      }
     }
     return report;
   } finally {
     await volume.close();
   }
+}
+
+/** The ext2 superblock of the card's kd.img, read from its first chunk; null when it is not ext2. */
+async function keydiskSummary(volume: FatVolume, entry: FatStat) {
+  for await (const chunk of volume.chunks(entry.name)) {
+    const summary = readExt2Summary(chunk);
+    return summary && summary.blocks * summary.blockSize <= entry.size ? summary : null;
+  }
+  return null;
 }
 
 function explainImages(report: CardReport, problem: (code: string, message: string) => void): void {
@@ -276,15 +308,6 @@ function checksumState(verdict: Verdict): ChecksumState {
     default:
       return 'unverified';
   }
-}
-
-/** The APPEND of the label SYSLINUX boots by default (the loader), where the `astlinux.*` options live. */
-function loaderAppend(configText: string): string {
-  const config = parseSyslinuxConfig(configText);
-  const wanted = (syslinuxDefault(config) ?? '').toLowerCase();
-  const labels = syslinuxLabels(config);
-  const label = labels.find((entry) => entry.name.toLowerCase() === wanted) ?? labels[0];
-  return label?.append ?? '';
 }
 
 function loaderVersion(infoText: string | null): string | null {

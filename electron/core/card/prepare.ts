@@ -16,6 +16,7 @@ import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
 import { type CopiedImage, copyImageToCard } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
+import { checkKeydisk } from './keydisk.js';
 import { checkCancelled, type ProgressListener } from './progress.js';
 
 export const CARD_LABEL = 'ASTLINUX';
@@ -28,7 +29,8 @@ const OVERHEAD_MIN = 4 * 1024 * 1024;
 export interface PrepareOptions {
   layout?: 'mbr' | 'superfloppy';
   images: ImageSource[];
-  keydisk?: { path: string } | null;
+  /** A keydisk to put on the card as kd.img: a file to copy, or the bytes of a new one (createKeydiskImage). */
+  keydisk?: { path: string } | { data: Uint8Array } | null;
   loader: LoaderAssets;
   syslinux: SyslinuxBinaries;
   /** Console devices for the loader's kernel, last one primary: default screen first, then serial. */
@@ -72,7 +74,12 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     if (seen.has(key)) throw new CardError('duplicate-image', `${image.name} was given twice.`);
     seen.add(key);
   }
-  const keydisk = options.keydisk ? await readKeydisk(options.keydisk.path) : null;
+  const keydisk = options.keydisk
+    ? 'data' in options.keydisk
+      ? options.keydisk.data
+      : await readKeydisk(options.keydisk.path)
+    : null;
+  if (keydisk) checkKeydisk(keydisk, 'The keydisk');
   const needed = requiredBytes(options, keydisk?.length ?? 0);
   if (needed > disk.size) {
     throw new CardError(

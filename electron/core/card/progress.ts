@@ -60,3 +60,15 @@ export function byteProgress(
 export function checkCancelled(signal: AbortSignal | undefined, makeError: () => Error): void {
   if (signal?.aborted) throw makeError();
 }
+
+/** The chunks of a read, stopping with the cancellation error between two chunks once the signal fires. */
+export async function* cancellableChunks<T>(
+  chunks: AsyncIterable<T>,
+  signal: AbortSignal | undefined,
+  makeError: () => Error,
+): AsyncGenerator<T> {
+  for await (const chunk of chunks) {
+    checkCancelled(signal, makeError);
+    yield chunk;
+  }
+}

@@ -1,12 +1,25 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
+import { loadLoaderAssets, loadSyslinuxAssets } from '../../../electron/core/card/assets.js';
+import { imageFromFile } from '../../../electron/core/card/image-source.js';
+import { inspectCard } from '../../../electron/core/card/inspect.js';
+import { prepareCard } from '../../../electron/core/card/prepare.js';
 
-/** A scratch folder per test file. */
+const scratchDirs: string[] = [];
+
+/** A scratch folder per test file; `removeScratch()` (in afterAll) takes them all away again. */
 export function scratch(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `astcard-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `astcard-${prefix}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratch(): void {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A stand-in AstLinux image of random bytes, optionally with a sha1sum-format sidecar beside it. */
@@ -45,6 +58,8 @@ export function fsckCard(card: string, layout: 'mbr' | 'superfloppy'): { status:
   } catch (error) {
     const failed = error as { status: number; stdout: string; stderr: string };
     return { status: failed.status, output: `${failed.stdout}${failed.stderr}` };
+  } finally {
+    if (volume !== card) rmSync(volume, { force: true });
   }
 }
 
@@ -64,4 +79,34 @@ export function mtoolsNames(card: string, layout: 'mbr' | 'superfloppy'): string
     .split('\n')
     .filter((line) => line.startsWith('::/'))
     .map((line) => line.slice(3));
+}
+
+/** A card image made by prepareCard from the built loader and SYSLINUX, holding the given image files. */
+export async function preparedCard(
+  path: string,
+  size: number,
+  images: string[],
+  layout: 'mbr' | 'superfloppy' = 'mbr',
+): Promise<void> {
+  const disk = await FileBlockDevice.create(path, size);
+  try {
+    await prepareCard(disk, {
+      layout,
+      images: await Promise.all(images.map((image) => imageFromFile(image))),
+      loader: await loadLoaderAssets(),
+      syslinux: await loadSyslinuxAssets(),
+    });
+  } finally {
+    await disk.close();
+  }
+}
+
+/** inspectCard over an image file, read-only. */
+export async function inspectImageFile(path: string, quick = false) {
+  const disk = await FileBlockDevice.open(path, { readOnly: true });
+  try {
+    return await inspectCard(disk, { quick });
+  } finally {
+    await disk.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
 import {
   type LoaderAssets,
@@ -11,14 +11,25 @@ import {
 import { CardError } from '../../../electron/core/card/card-error.js';
 import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { inspectCard } from '../../../electron/core/card/inspect.js';
+import { createKeydiskImage } from '../../../electron/core/card/keydisk.js';
 import { prepareCard } from '../../../electron/core/card/prepare.js';
 import type { Progress } from '../../../electron/core/card/progress.js';
 import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
-import { fakeImage, fsckCard, mtoolsImage, mtoolsNames, mtoolsRead, scratch } from './card-fixtures.js';
+import {
+  fakeImage,
+  fsckCard,
+  mtoolsImage,
+  mtoolsNames,
+  mtoolsRead,
+  removeScratch,
+  scratch,
+} from './card-fixtures.js';
 
 let loader: LoaderAssets;
 let syslinux: SyslinuxBinaries;
 const dir = scratch('prepare');
+
+afterAll(removeScratch);
 
 beforeAll(async () => {
   loader = await loadLoaderAssets();
@@ -67,7 +78,7 @@ describe.each(['mbr', 'superfloppy'] as const)('prepare on a %s card', (layout) 
     old = fakeImage(sources, '0.4.1', 3_000_001);
     newest = fakeImage(sources, '0.10.0', 2_500_000, false);
     keydisk = join(sources, 'kd.img');
-    writeFileSync(keydisk, Buffer.alloc(512 * 1024, 7));
+    writeFileSync(keydisk, createKeydiskImage(512 * 1024));
     await prepareImageFile(card, 64 * 1024 * 1024, [old, newest], {
       layout,
       keydisk,
