@@ -1,4 +1,5 @@
 import { add } from './add.js';
+import { drives } from './drives.js';
 import { inspect } from './inspect.js';
 import { keydisk } from './keydisk.js';
 import { loader } from './loader.js';
@@ -8,4 +9,4 @@ import type { Command } from './support.js';
 import { verify } from './verify.js';
 
 /** Every astcard command, in the order --help lists them. */
-export const COMMANDS: Command[] = [prepare, inspect, add, remove, verify, loader, keydisk];
+export const COMMANDS: Command[] = [drives, prepare, inspect, add, remove, verify, loader, keydisk];

@@ -1,0 +1,40 @@
+/**
+ * A card pulled mid-write surfaces as EIO, ENXIO, ENODEV or ENOENT from the device (or as our block layer's
+ * io / not-found). People need to hear it in plain words, with what is safe to do next for the job that
+ * was running — not "Something went wrong".
+ */
+import { BlockDeviceError } from '../block/block-device-error.js';
+import type { WriterJobKind } from './jobs.js';
+import { WriterError } from './writer-error.js';
+
+const REMOVAL_ERRNOS = new Set(['EIO', 'ENXIO', 'ENODEV', 'ENOENT', 'ENOMEDIUM']);
+
+const NEXT_STEP: Record<WriterJobKind, string> = {
+  prepare: 'What is on it now cannot be trusted: put it back in (or use another card) and prepare it again.',
+  add: 'Images that were already on it are untouched, and the one being copied will not boot because its checksum file is written last. Put the card back in and add the image again.',
+  remove:
+    'Put the card back in and inspect it; an image whose checksum file is gone will not boot, so removing it again is safe.',
+  verify: 'Nothing was changed on it. Put it back in and verify again.',
+  'loader-update':
+    'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
+  'keydisk-place': 'Put the card back in and place the keydisk again.',
+};
+
+/** Whether an error raised while the device was in use means the device went away or failed. */
+export function isCardRemoval(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 6; depth++) {
+    if (current instanceof BlockDeviceError) return current.code === 'io' || current.code === 'not-found';
+    const errno = (current as { code?: unknown }).code;
+    if (typeof errno === 'string' && REMOVAL_ERRNOS.has(errno)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export function cardRemovedError(device: string, job: WriterJobKind, cause: unknown): WriterError {
+  return new WriterError(
+    'card-removed',
+    `The card was removed or failed while astcard was using it (${device}). ${NEXT_STEP[job]}`,
+    { cause },
+  );
+}
