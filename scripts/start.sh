@@ -10,6 +10,7 @@ if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund || ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
 [ -f dist/electron/cli/astcard.js ] || npm run build
+[ -f dist/renderer/index.html ] || npm run build:renderer
 [ -f assets/syslinux/manifest.json ] || npm run build:syslinux
 [ -f assets/loader/manifest.json ] || npm run build:loader
 

@@ -1,0 +1,344 @@
+// The desktop app's window, driven in Debian's Chromium against the real core on image-file cards: prepare
+// a card from two images and a keydisk, see it boot the newest, add newer images by file and by URL, see
+// the fallback when the newest is damaged, remove an image, and the refusals (wrong drive, too small,
+// system drive). Every claim the window makes is checked against mtools / fsck.fat on the card itself.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import drivelist from 'drivelist';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  fakeImage,
+  fsckCard,
+  mtoolsImage,
+  mtoolsNames,
+  mtoolsRead,
+  scratch,
+} from '../../test/core/card/card-fixtures.js';
+import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+
+const MiB = 1024 * 1024;
+const dir = scratch('ui');
+const card = join(dir, 'card.img');
+const smallCard = join(dir, 'small.img');
+const keydisk = join(dir, 'kd.img');
+const older = fakeImage(dir, '1.0.0', MiB);
+const newer = fakeImage(dir, '1.1.0', MiB + 4096);
+const newest = fakeImage(dir, '1.2.0', MiB);
+const webDir = scratch('ui-web');
+const webImage = fakeImage(webDir, '1.3.0', 2 * MiB);
+const systemDrive = (await drivelist.list()).find((drive) => drive.isSystem && (drive.size ?? 0) > 0);
+
+let ui: UiSession;
+let web: Server;
+let webUrl: string;
+
+beforeAll(async () => {
+  execFileSync('truncate', ['-s', '48M', card]);
+  execFileSync('truncate', ['-s', '16M', smallCard]);
+  execFileSync('mke2fs', ['-q', '-F', '-t', 'ext2', '-L', 'ASTKD', keydisk, '1024']);
+  web = createServer((request, response) => {
+    const name = (request.url ?? '/').slice(1);
+    let body: Buffer;
+    try {
+      body = readFileSync(join(webDir, name));
+    } catch {
+      response.writeHead(404).end();
+      return;
+    }
+    // Slowly, like a real download, so the window has progress to show.
+    response.writeHead(200, { 'content-length': body.length });
+    let at = 0;
+    const timer = setInterval(() => {
+      response.write(body.subarray(at, at + 64 * 1024));
+      at += 64 * 1024;
+      if (at >= body.length) {
+        clearInterval(timer);
+        response.end();
+      }
+    }, 60);
+  });
+  await new Promise<void>((done) => web.listen(0, '127.0.0.1', done));
+  webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/AstLinux-1.3.0.img`;
+  if (!noChromium) ui = await openUi();
+});
+
+afterAll(async () => {
+  await ui?.close();
+  web?.close();
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail')
+    await ui.screenshot(`failed-${context.task.name.replace(/\W+/g, '-')}`);
+});
+
+const banner = () => ui.page.getByTestId('boot-banner');
+
+async function openCardImage(path: string) {
+  await ui.page.getByRole('button', { name: 'Cards', exact: true }).click();
+  await ui.page.getByRole('button', { name: 'Open card image…' }).click();
+  await typePaths(ui.page, [path]);
+  // Opening ends in that card's view: wait for it, or a later click races the navigation.
+  await see.text(ui.page.locator('#card-title'), basename(path));
+  await see.visible(banner());
+}
+
+/** The Prepare steps from the start, whatever an earlier test left in them. */
+async function startPrepare() {
+  await ui.page.getByRole('navigation').getByRole('button', { name: 'Prepare a new card' }).click();
+  const startOver = ui.page.getByRole('button', { name: 'Start over' });
+  if (await startOver.isVisible()) await startOver.click();
+}
+
+async function prepare(
+  images: string[],
+  target: string,
+  options: { keydisk?: string | 'new'; screenshots?: boolean } = {},
+) {
+  const { page } = ui;
+  await startPrepare();
+  await page.getByRole('button', { name: 'Add image files…' }).click();
+  await typePaths(page, images);
+  if (options.screenshots) await ui.screenshot('prepare-images');
+  await page.getByRole('button', { name: 'Next: choose cards' }).click();
+  const row = page.locator('label.pick', { hasText: target });
+  await row.getByRole('checkbox').check();
+  if (options.screenshots) await ui.screenshot('prepare-cards');
+  await page.getByRole('button', { name: 'Next: options' }).click();
+  if (options.keydisk === 'new') {
+    await page.getByRole('radio', { name: /Make a new, empty keydisk/ }).check();
+  } else if (options.keydisk) {
+    await page.getByRole('radio', { name: /Import a keydisk/ }).click();
+    await typePaths(page, [options.keydisk]);
+    await see.visible(page.getByText(`Import a keydisk file (kd.img): ${options.keydisk}`));
+  }
+  if (options.screenshots) await ui.screenshot('prepare-options');
+  await page.getByRole('button', { name: /^Erase and prepare/ }).click();
+  const dialog = page.getByRole('dialog');
+  await see.text(dialog, 'will be erased');
+  if (options.screenshots) await ui.screenshot('prepare-confirm');
+  await dialog.getByRole('button', { name: 'Erase and prepare' }).click();
+}
+
+const noChromium = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium)`;
+
+describe.skipIf(noChromium !== null)(
+  `the astcard window on image-file cards${noChromium ? ` — skipped: ${noChromium}` : ''}`,
+  () => {
+    test('the Cards list shows an opened, empty card image', async () => {
+      await ui.screenshot('cards-empty');
+      await ui.page.getByRole('button', { name: 'Open card image…' }).click();
+      await ui.screenshot('open-card-image-dialog');
+      await typePaths(ui.page, [card]);
+      await see.text(banner(), 'This card is empty');
+      await ui.page.getByRole('button', { name: '← Cards' }).click();
+      await see.visible(ui.page.getByRole('button', { name: /card\.img: Empty/ }));
+    });
+
+    test('prepares a card from two images and a new keydisk; the result says what was written', async () => {
+      await prepare([older, newer], 'card.img', { keydisk: 'new', screenshots: true });
+      await see.visible(ui.page.getByRole('heading', { name: 'The card is ready' }), 60_000);
+      await see.visible(ui.page.getByText(/AstLinux-1\.0\.0\.img .* written and read back/));
+      await see.visible(ui.page.getByText('✓ Keydisk copied'));
+      await see.visible(ui.page.getByRole('button', { name: 'Eject' }));
+      await ui.screenshot('prepare-done');
+
+      const names = mtoolsNames(card, 'mbr');
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'AstLinux-1.0.0.img',
+          'AstLinux-1.1.0.img',
+          'AstLinux-1.1.0.img.sha1',
+          'kd.img',
+        ]),
+      );
+      expect(mtoolsRead(card, 'mbr', 'AstLinux-1.1.0.img').equals(readFileSync(newer))).toBe(true);
+      const madeKeydisk = join(scratch('ui-kd'), 'kd.img');
+      writeFileSync(madeKeydisk, mtoolsRead(card, 'mbr', 'kd.img'));
+      expect(execFileSync('e2label', [madeKeydisk], { encoding: 'utf8' }).trim()).toBe('ASTKD');
+      expect(fsckCard(card, 'mbr').status).toBe(0);
+    });
+
+    test('the card view says it boots the newest image, checksum verified', async () => {
+      await ui.page.getByRole('button', { name: 'Open card' }).click();
+      await see.text(banner(), 'This card will boot AstLinux 1.1.0 — checksum verified');
+      const rows = ui.page.locator('table.images tbody tr');
+      await see.count(rows, 2);
+      await see.text(rows.first(), '1.1.0');
+      await see.text(rows.first(), 'boots');
+      await see.visible(ui.page.getByText(/free of/));
+      await ui.screenshot('card-view');
+      await ui.page.getByRole('button', { name: '← Cards' }).click();
+      await see.visible(ui.page.getByRole('button', { name: /card\.img: AstLinux card — boots 1\.1\.0 ✓/ }));
+      await ui.screenshot('cards');
+    });
+
+    test('everything is reachable by keyboard: Tab to the card, Enter opens it', async () => {
+      const { page } = ui;
+      await page.locator('body').click({ position: { x: 5, y: 700 } });
+      let focused = '';
+      for (let presses = 0; presses < 15 && !focused.startsWith('card.img: AstLinux card'); presses++) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate<string>('document.activeElement?.getAttribute("aria-label") ?? ""');
+      }
+      expect(focused).toMatch(/^card\.img: AstLinux card/);
+      await page.keyboard.press('Enter');
+      await see.text(banner(), 'This card will boot AstLinux 1.1.0 — checksum verified');
+    });
+
+    test('follows the system colour scheme into dark', async () => {
+      const { page } = ui;
+      const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+      const light = await background();
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const dark = await background();
+      const brightness = (rgb: string) =>
+        (rgb.match(/\d+/g) ?? []).slice(0, 3).reduce((sum, n) => sum + Number(n), 0);
+      expect(brightness(light)).toBeGreaterThan(600);
+      expect(brightness(dark)).toBeLessThan(150);
+      await ui.screenshot('card-view-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+    });
+
+    test('imports a keydisk over the new one after asking, and exports it', async () => {
+      const { page } = ui;
+      const panel = page.locator('section.panel', { hasText: 'Keydisk' });
+      await panel.getByRole('button', { name: 'Import…' }).click();
+      await typePaths(page, [keydisk]);
+      const dialog = page.getByRole('dialog');
+      await see.text(dialog, 'Its keys are lost when it is replaced');
+      await dialog.getByRole('button', { name: 'Replace' }).click();
+      await see.text(page.getByRole('status'), 'The keydisk is on the card.');
+      expect(mtoolsRead(card, 'mbr', 'kd.img').equals(readFileSync(keydisk))).toBe(true);
+      const exported = join(scratch('ui-export'), 'exported-kd.img');
+      await panel.getByRole('button', { name: 'Export…' }).click();
+      await typePaths(page, [exported]);
+      await see.text(page.getByRole('status'), `The keydisk was saved as ${exported}`);
+      expect(readFileSync(exported).equals(readFileSync(keydisk))).toBe(true);
+    });
+
+    test('rewrites the loader; the card stays sound', async () => {
+      const { page } = ui;
+      await page
+        .locator('section.panel', { hasText: 'Loader' })
+        .getByRole('button', { name: /loader/ })
+        .click();
+      await see.text(page.getByRole('status'), 'The loader is up to date', 30_000);
+      expect(mtoolsNames(card, 'mbr')).toEqual(
+        expect.arrayContaining(['bzImage', 'loader.img', 'syslinux.cfg']),
+      );
+      expect(fsckCard(card, 'mbr').status).toBe(0);
+      await see.text(banner(), 'This card will boot AstLinux 1.1.0 — checksum verified');
+    });
+
+    test('adds a newer image by file', async () => {
+      await ui.page.getByRole('button', { name: 'Add image file…' }).click();
+      await typePaths(ui.page, [newest]);
+      await see.text(banner(), 'This card will boot AstLinux 1.2.0 — checksum verified', 30_000);
+      await see.text(ui.page.getByRole('status'), 'Added AstLinux-1.2.0.img');
+      expect(mtoolsRead(card, 'mbr', 'AstLinux-1.2.0.img').equals(readFileSync(newest))).toBe(true);
+    });
+
+    test('adds a newer image from a web address', async () => {
+      await ui.page.getByLabel('Add from a web address').fill(webUrl);
+      await ui.page.getByRole('button', { name: 'Download and add' }).click();
+      const progress = ui.page.locator('section.progress', { hasText: 'Adding AstLinux-1.3.0.img' });
+      await see.text(
+        progress,
+        /Writing AstLinux-1\.3\.0\.img\s+[\d.]+ [KM]B of 2\.0 MB · [\d.]+ [KM]B\/s · (\d+ s left|almost done)/,
+      );
+      await see.text(progress, /\d+%/);
+      await ui.screenshot('card-adding-progress');
+      await see.text(banner(), 'This card will boot AstLinux 1.3.0 — checksum verified', 30_000);
+      expect(mtoolsRead(card, 'mbr', 'AstLinux-1.3.0.img').equals(readFileSync(webImage))).toBe(true);
+      expect(mtoolsNames(card, 'mbr')).toContain('AstLinux-1.3.0.img.sha1');
+    });
+
+    test('a damaged newest image: the banner names the fallback', async () => {
+      const damaged = join(scratch('ui-damaged'), 'AstLinux-1.3.0.img');
+      const bytes = readFileSync(webImage);
+      bytes[1000] = (bytes[1000] ?? 0) ^ 0xff;
+      writeFileSync(damaged, bytes);
+      execFileSync('mcopy', ['-o', '-i', mtoolsImage(card, 'mbr'), damaged, '::/AstLinux-1.3.0.img']);
+      await ui.page.getByRole('button', { name: 'Verify all' }).click();
+      await see.text(banner(), 'This card will boot AstLinux 1.2.0 — checksum verified');
+      await see.text(banner(), 'AstLinux-1.3.0.img does not match its checksum');
+      await see.text(banner(), 'falls back to AstLinux-1.2.0.img');
+      await see.text(ui.page.locator('tr', { hasText: 'AstLinux-1.3.0.img' }), 'damaged');
+      await ui.screenshot('card-fallback');
+    });
+
+    test('removes an image, after asking', async () => {
+      await ui.page.getByRole('button', { name: 'Remove AstLinux-1.3.0.img' }).click();
+      const dialog = ui.page.getByRole('dialog');
+      await see.text(dialog, 'AstLinux-1.3.0.img and its checksum file will be deleted');
+      await dialog.getByRole('button', { name: 'Remove' }).click();
+      await see.text(ui.page.getByRole('status'), 'Removed AstLinux-1.3.0.img');
+      await see.count(ui.page.locator('table.images tbody tr'), 3);
+      await see.text(banner(), 'This card will boot AstLinux 1.2.0 — checksum verified');
+      const names = mtoolsNames(card, 'mbr');
+      expect(names).not.toContain('AstLinux-1.3.0.img');
+      expect(names).not.toContain('AstLinux-1.3.0.img.sha1');
+      expect(fsckCard(card, 'mbr').status).toBe(0);
+    });
+
+    test('refuses a card that is too small, saying by how much', async () => {
+      const before = createHash('sha1').update(readFileSync(smallCard)).digest('hex');
+      await openCardImage(smallCard);
+      await prepare([older, newer], 'small.img');
+      await see.visible(ui.page.getByRole('heading', { name: 'The card could not be prepared' }), 30_000);
+      const error = ui.page.getByRole('alert');
+      await see.attribute(error, 'data-code', 'too-small');
+      await see.text(error, /too small: it holds 16(\.0)? MiB, this card needs about \d+ MiB/);
+      await ui.screenshot('prepare-too-small');
+      expect(createHash('sha1').update(readFileSync(smallCard)).digest('hex')).toBe(before);
+    });
+
+    test('refuses to write onto the image it is asked to copy (wrong drive)', async () => {
+      const before = readFileSync(older);
+      await openCardImage(older);
+      await prepare([older], 'AstLinux-1.0.0.img');
+      const error = ui.page.getByRole('alert');
+      await see.attribute(error, 'data-code', 'wrong-drive');
+      await see.text(error, 'Choose a different card');
+      expect(readFileSync(older).equals(before)).toBe(true);
+    });
+
+    test.runIf(systemDrive)(
+      'hides the system drive, and wants its name typed before erasing it',
+      async () => {
+        const { page } = ui;
+        const device = systemDrive?.device ?? '';
+        const name = device.split('/').pop() ?? '';
+        await page.getByRole('button', { name: 'Cards', exact: true }).click();
+        await see.count(page.getByText(device), 0);
+        await page.getByLabel(/Show all drives/).check();
+        const row = page.getByRole('button', { name: /System drive — hidden/ });
+        await see.visible(row);
+        await see.disabled(row);
+        await see.text(row, 'erasing it could leave this computer unable to start');
+        await ui.screenshot('cards-show-all');
+        await startPrepare();
+        await page.getByRole('button', { name: 'Add image files…' }).click();
+        await typePaths(page, [older]);
+        await page.getByRole('button', { name: 'Next: choose cards' }).click();
+        await page.locator('label.pick', { hasText: device }).getByRole('checkbox').check();
+        await page.getByRole('button', { name: 'Next: options' }).click();
+        await page.getByRole('button', { name: /^Erase and prepare/ }).click();
+        const dialog = page.getByRole('dialog');
+        await see.text(dialog, `Type ${name} to confirm`);
+        const go = dialog.getByRole('button', { name: 'Erase and prepare' });
+        await see.disabled(go);
+        await dialog.getByLabel('Drive name').fill('not-the-name');
+        await see.disabled(go);
+        await ui.screenshot('prepare-system-drive');
+        await dialog.getByRole('button', { name: 'Cancel' }).click();
+        await see.count(page.getByRole('dialog'), 0);
+      },
+    );
+  },
+);

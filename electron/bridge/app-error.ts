@@ -1,0 +1,28 @@
+import { AstcardError } from '../core/errors.js';
+
+/** Why the app refused a request before the core was asked. */
+export type AppErrorCode =
+  /** The card was unplugged, or its image file closed, since the window listed it. */
+  | 'card-gone'
+  /** The image file to open does not exist. */
+  | 'file-missing'
+  /** A system drive, without its name typed to confirm (or never: the core refuses fixed disks too). */
+  | 'system-drive'
+  /** The card chosen is also one of the images to write. */
+  | 'wrong-drive'
+  /** Nothing to do: no image chosen, no card chosen. */
+  | 'nothing-chosen'
+  /** The keydisk is absent, or not a keydisk. */
+  | 'keydisk'
+  /** The drive would not eject. */
+  | 'eject-failed'
+  /** A card image could not be created where asked. */
+  | 'create-failed';
+
+export class AppError extends AstcardError {
+  declare readonly code: AppErrorCode;
+
+  constructor(code: AppErrorCode, message: string, options: { cause?: unknown; detail?: string } = {}) {
+    super(code, message, options);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What a prepare request must pass before any card is opened for writing: something chosen, no card that
+ * is also a source, and a typed name for every system drive.
+ */
+import { basename, resolve, sep } from 'node:path';
+import type { CardSummary, PrepareRequest } from '../../shared/api.js';
+import { isUrl } from '../core/card/url-source.js';
+import { AppError } from './app-error.js';
+
+/** The name a person types to confirm a system drive: `sdb`, `disk2`, `PHYSICALDRIVE1`. */
+export function confirmationName(card: CardSummary): string {
+  return basename(card.location.replace(/\\/g, '/'));
+}
+
+export function refusePrepare(
+  request: PrepareRequest,
+  targets: CardSummary[],
+  mountpointsOf: (id: string) => string[],
+): void {
+  if (targets.length === 0) throw new AppError('nothing-chosen', 'Choose at least one card to prepare.');
+  if (request.images.length === 0) {
+    throw new AppError('nothing-chosen', 'Choose at least one AstLinux image to put on the card.');
+  }
+  const localSources = request.images.filter((image) => !isUrl(image)).map((image) => resolve(image));
+  if (request.keydisk.mode === 'import') localSources.push(resolve(request.keydisk.path));
+  for (const target of targets) {
+    const onTarget = localSources.find(
+      (source) =>
+        source === target.id ||
+        mountpointsOf(target.id).some((mount) =>
+          source.startsWith(mount.endsWith(sep) ? mount : mount + sep),
+        ),
+    );
+    if (onTarget) {
+      throw new AppError(
+        'wrong-drive',
+        `${target.title} holds ${basename(onTarget)}, which you chose to write onto it. Choose a different card, or copy the image elsewhere first.`,
+      );
+    }
+    if (target.system) {
+      const wanted = confirmationName(target);
+      if ((request.typedNames?.[target.id] ?? '').trim() !== wanted) {
+        throw new AppError(
+          'system-drive',
+          `${target.location} is a system drive. If you are sure, type its name "${wanted}" to confirm.`,
+        );
+      }
+    }
+  }
+}

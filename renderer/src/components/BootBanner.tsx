@@ -1,0 +1,74 @@
+import type { CardView } from '../../../shared/api.js';
+
+const CHECKSUM_WORDS: Record<string, string> = {
+  mismatch: 'does not match its checksum',
+  missing: 'has no checksum file',
+  malformed: 'has a damaged checksum file',
+};
+
+/** The shared boot plan's decision, in one sentence, or the exact problem. */
+export function BootBanner({ view, checking }: { view: CardView; checking: boolean }) {
+  if (!view.astlinux) {
+    const empty = view.filesystem === null;
+    return (
+      <Banner tone="neutral" title={empty ? 'This card is empty' : 'This is not an AstLinux card'}>
+        {empty
+          ? 'It has no partition or file system yet. Prepare it to make it an AstLinux card.'
+          : `It holds a ${view.filesystem} volume without the AstLinux loader. Preparing it erases what is on it.`}
+      </Banner>
+    );
+  }
+  const boot = view.boot;
+  const skipped = view.images.filter((image) => CHECKSUM_WORDS[image.checksum]);
+  if (!boot) {
+    return (
+      <Banner tone="bad" title="This card cannot boot">
+        {view.images.length === 0
+          ? 'There is no AstLinux image on it. Add one.'
+          : `No image on it passes its check, so the loader would stop at a rescue shell. ${skipped
+              .map((image) => `${image.name} ${CHECKSUM_WORDS[image.checksum]}.`)
+              .join(' ')} Add a good image.`}
+      </Banner>
+    );
+  }
+  const version = `AstLinux ${boot.version ?? boot.image}`;
+  if (!boot.verified) {
+    return (
+      <Banner tone="neutral" title={`This card will boot ${version}`}>
+        {checking
+          ? 'Checking the images as the loader will…'
+          : 'Its checksum has not been checked yet: use Verify all.'}
+      </Banner>
+    );
+  }
+  const newerBad = skipped.filter(
+    (image) => view.images.indexOf(image) < view.images.findIndex((i) => i.boots),
+  );
+  if (newerBad.length > 0) {
+    return (
+      <Banner tone="warning" title={`This card will boot ${version} — checksum verified`}>
+        {newerBad
+          .map((image) => `${image.name} ${CHECKSUM_WORDS[image.checksum]}, so the loader skips it.`)
+          .join(' ')}{' '}
+        It falls back to {boot.image}. Remove the damaged image and add it again.
+      </Banner>
+    );
+  }
+  const trouble = view.problems.find(
+    (problem) => problem.code.startsWith('loader') || problem.code.startsWith('syslinux'),
+  );
+  return (
+    <Banner tone={trouble ? 'warning' : 'good'} title={`This card will boot ${version} — checksum verified`}>
+      {trouble ? trouble.message : `The loader picks ${boot.image}, the newest image that passes its check.`}
+    </Banner>
+  );
+}
+
+function Banner({ tone, title, children }: { tone: string; title: string; children: React.ReactNode }) {
+  return (
+    <section className={`banner banner-${tone}`} aria-live="polite" data-testid="boot-banner">
+      <h2>{title}</h2>
+      <p>{children}</p>
+    </section>
+  );
+}

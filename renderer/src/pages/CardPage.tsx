@@ -1,0 +1,289 @@
+import { useState } from 'react';
+import type { CardView } from '../../../shared/api.js';
+import { api } from '../api/api.js';
+import { BootBanner } from '../components/BootBanner.js';
+import { ErrorNote, Notice } from '../components/ErrorNote.js';
+import { FreeSpaceBar, ImagesTable } from '../components/ImagesTable.js';
+import { ProgressView } from '../components/ProgressView.js';
+import { formatBytes } from '../format.js';
+import { useCard } from '../stores/card-store.js';
+import { choosePaths, confirm } from '../stores/dialogs-store.js';
+import { usePlace } from '../stores/place-store.js';
+import { usePrepare } from '../stores/prepare-store.js';
+
+/** One card: what it will boot, its images, its space and keydisk, and what can be done to it. */
+export function CardPage() {
+  const state = useCard();
+  const { view } = state;
+  const [dragging, setDragging] = useState(false);
+  const busy = state.busy !== null;
+
+  const onDrop = (event: React.DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    const pathFor = api().pathForFile;
+    const files = [...event.dataTransfer.files];
+    if (!pathFor) {
+      useCard.setState({
+        error: {
+          code: 'drop-unsupported',
+          message: 'Dropping files works in the desktop app. Here, use "Add image file…" and type the path.',
+        },
+      });
+      return;
+    }
+    void state.addSources(files.map((file) => pathFor(file)));
+  };
+
+  return (
+    <main
+      className={`page${dragging ? ' dropping' : ''}`}
+      aria-labelledby="card-title"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <div className="page-head">
+        <div>
+          <button type="button" className="button-quiet back" onClick={() => usePlace.getState().go('cards')}>
+            ← Cards
+          </button>
+          <h1 id="card-title">{view?.card.title ?? 'Card'}</h1>
+          {view ? (
+            <p className="muted">
+              {view.card.location} · {formatBytes(view.card.size)}
+              {view.label ? ` · ${view.filesystem} “${view.label}”` : ''}
+            </p>
+          ) : null}
+        </div>
+        {view ? (
+          <div className="actions">
+            <button type="button" onClick={() => void state.eject()}>
+              {view.card.kind === 'image-file' ? 'Close' : 'Eject'}
+            </button>
+          </div>
+        ) : null}
+      </div>
+      {state.error ? <ErrorNote error={state.error} onDismiss={state.dismiss} /> : null}
+      {state.notice ? <Notice text={state.notice} onDismiss={state.dismiss} /> : null}
+      {state.loading ? <p className="muted">Reading the card…</p> : null}
+      {view ? <CardBody view={view} busy={busy} /> : null}
+    </main>
+  );
+}
+
+function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
+  const state = useCard();
+  const [url, setUrl] = useState('');
+  const prepareThis = () => {
+    usePrepare.getState().reset(view.card.id);
+    usePlace.getState().go('prepare');
+  };
+  const remove = async (name: string) => {
+    const booting = view.boot?.image === name;
+    const answer = await confirm({
+      title: `Remove ${name}?`,
+      body: booting
+        ? `${name} is the image this card boots now. After removing it, the card boots the next older good image, if any.`
+        : `${name} and its checksum file will be deleted from the card.`,
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (answer !== null) await state.remove(name);
+  };
+
+  return (
+    <>
+      <BootBanner view={view} checking={state.verifyJob !== null} />
+      {state.verifyJob ? <ProgressView jobId={state.verifyJob} title="Checking images" /> : null}
+      {state.busy ? (
+        state.busy.jobId ? (
+          <ProgressView jobId={state.busy.jobId} title={state.busy.label} cancellable />
+        ) : (
+          <p className="muted">{state.busy.label}…</p>
+        )
+      ) : null}
+      {!view.astlinux ? (
+        <div className="actions">
+          <button type="button" className="button-primary" onClick={prepareThis}>
+            Prepare this card…
+          </button>
+        </div>
+      ) : (
+        <>
+          <section className="panel" aria-labelledby="images-title">
+            <div className="panel-head">
+              <h2 id="images-title">Images</h2>
+              <div className="actions">
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={async () => {
+                    const paths = await choosePaths('image');
+                    if (paths) await state.addSources(paths);
+                  }}
+                >
+                  Add image file…
+                </button>
+                <button
+                  type="button"
+                  disabled={busy || state.verifyJob !== null}
+                  onClick={() => {
+                    state.dismiss();
+                    void state.verify();
+                  }}
+                >
+                  Verify all
+                </button>
+              </div>
+            </div>
+            <ImagesTable images={view.images} busy={busy} onRemove={(image) => void remove(image.name)} />
+            <form
+              className="inline-form"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void state.addSources([url.trim()]);
+                setUrl('');
+              }}
+            >
+              <label className="field grow">
+                <span>Add from a web address</span>
+                <input
+                  type="url"
+                  value={url}
+                  onChange={(event) => setUrl(event.target.value)}
+                  placeholder="https://…/AstLinux-1.5.4.img"
+                />
+              </label>
+              <button type="submit" disabled={busy || !/^https?:\/\/\S+$/i.test(url.trim())}>
+                Download and add
+              </button>
+            </form>
+            <p className="muted small">Or drop image files anywhere on this window.</p>
+          </section>
+          <div className="columns">
+            <section className="panel" aria-labelledby="space-title">
+              <h2 id="space-title">Space</h2>
+              {view.free !== null ? <FreeSpaceBar size={view.card.size} free={view.free} /> : null}
+            </section>
+            <KeydiskPanel view={view} busy={busy} />
+            <LoaderPanel view={view} busy={busy} />
+          </div>
+          {view.problems.length > 0 && view.boot?.verified !== false ? (
+            <section className="panel" aria-labelledby="problems-title">
+              <h2 id="problems-title">What needs attention</h2>
+              <ul className="problems">
+                {view.problems.map((problem) => (
+                  <li key={problem.code + problem.message}>{problem.message}</li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <details className="panel">
+            <summary>What the loader will print</summary>
+            <pre className="boot-lines">{view.bootLines.join('\n')}</pre>
+          </details>
+          <section className="panel danger-zone" aria-labelledby="erase-title">
+            <h2 id="erase-title">Start over</h2>
+            <p className="muted">Erase this card and prepare it again from chosen images.</p>
+            <button type="button" className="button-danger" disabled={busy} onClick={prepareThis}>
+              Erase and prepare…
+            </button>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
+  const state = useCard();
+  const { keydisk } = view;
+  /** Replacing a keydisk loses its keys: ask first. Null means the user said no. */
+  const replaceOk = async (): Promise<boolean | null> => {
+    if (!keydisk.present) return false;
+    const answer = await confirm({
+      title: 'Replace the keydisk?',
+      body: 'This card already has a keydisk. Its keys are lost when it is replaced, unless you exported it first.',
+      confirmLabel: 'Replace',
+      danger: true,
+    });
+    return answer === null ? null : true;
+  };
+  return (
+    <section className="panel" aria-labelledby="keydisk-title">
+      <h2 id="keydisk-title">Keydisk</h2>
+      <p>
+        {keydisk.present
+          ? `On the card${keydisk.size !== null ? ` (${formatBytes(keydisk.size)})` : ''}${
+              keydisk.location && !keydisk.location.startsWith('card:') ? ` at ${keydisk.location}` : ''
+            }`
+          : 'None'}
+      </p>
+      <div className="actions">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            const replace = await replaceOk();
+            if (replace !== null) await state.createKeydisk(replace);
+          }}
+        >
+          New
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            const [path] = (await choosePaths('keydisk')) ?? [];
+            if (!path) return;
+            const replace = await replaceOk();
+            if (replace !== null) await state.importKeydisk(path, replace);
+          }}
+        >
+          Import…
+        </button>
+        <button
+          type="button"
+          disabled={busy || !keydisk.present}
+          onClick={async () => {
+            const [path] = (await choosePaths('save-keydisk')) ?? [];
+            if (path) await state.exportKeydisk(path);
+          }}
+        >
+          Export…
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function LoaderPanel({ view, busy }: { view: CardView; busy: boolean }) {
+  const updateLoader = useCard((state) => state.updateLoader);
+  const { loader } = view;
+  const outdated = !loader.present || (loader.appVersion !== null && loader.version !== loader.appVersion);
+  return (
+    <section className="panel" aria-labelledby="loader-title">
+      <h2 id="loader-title">Loader</h2>
+      <p>
+        {loader.present ? `Version ${loader.version ?? 'unknown'}` : 'Missing'}
+        {loader.appVersion && loader.version !== loader.appVersion
+          ? ` — this app has ${loader.appVersion}`
+          : ''}
+      </p>
+      <div className="actions">
+        <button
+          type="button"
+          className={outdated ? 'button-primary' : undefined}
+          disabled={busy}
+          onClick={() => void updateLoader()}
+        >
+          {outdated ? 'Update loader' : 'Rewrite loader'}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,246 @@
+import { useState } from 'react';
+import { ErrorNote } from '../components/ErrorNote.js';
+import { StatusDot } from '../components/StatusDot.js';
+import { formatBytes } from '../format.js';
+import { useCards, visibleCards } from '../stores/cards-store.js';
+import { choosePaths } from '../stores/dialogs-store.js';
+import { usePrepare } from '../stores/prepare-store.js';
+
+/** The choosing steps of Prepare: images, cards, options. */
+export function ImagesStep() {
+  const state = usePrepare();
+  const [url, setUrl] = useState('');
+  return (
+    <section className="panel" aria-labelledby="step-images">
+      <h2 id="step-images">Which AstLinux images go on the card?</h2>
+      <p className="muted">
+        The card boots the newest one that passes its checksum; the others are kept as fallbacks.
+      </p>
+      {state.images.length > 0 ? (
+        <ul className="chosen">
+          {state.images.map((image) => (
+            <li key={image}>
+              <span>{image}</span>
+              <button
+                type="button"
+                className="button-quiet"
+                onClick={() => state.removeImage(image)}
+                aria-label={`Remove ${image}`}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="actions">
+        <button
+          type="button"
+          onClick={async () => {
+            const paths = await choosePaths('image');
+            if (paths) state.addImages(paths);
+          }}
+        >
+          Add image files…
+        </button>
+      </div>
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          state.addImages([url.trim()]);
+          setUrl('');
+        }}
+      >
+        <label className="field grow">
+          <span>Or a web address</span>
+          <input
+            type="url"
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+            placeholder="https://…/AstLinux-1.5.4.img"
+          />
+        </label>
+        <button type="submit" disabled={!/^https?:\/\/\S+$/i.test(url.trim())}>
+          Add
+        </button>
+      </form>
+      <div className="step-buttons">
+        <span />
+        <button
+          type="button"
+          className="button-primary"
+          disabled={state.images.length === 0}
+          onClick={() => state.setStep('cards')}
+        >
+          Next: choose cards
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function CardsStep() {
+  const state = usePrepare();
+  const cardsState = useCards();
+  const cards = visibleCards(cardsState);
+  const hiddenCount = cardsState.cards.filter((card) => card.hidden).length;
+  return (
+    <section className="panel" aria-labelledby="step-cards">
+      <h2 id="step-cards">Which cards should be erased and prepared?</h2>
+      {cards.length === 0 ? <p className="muted">No card found. Insert one, or open a card image.</p> : null}
+      <ul className="pick-list">
+        {cards.map((card) => (
+          <li key={card.id}>
+            <label className={`pick${card.hidden ? ' pick-risky' : ''}`}>
+              <input
+                type="checkbox"
+                checked={state.cards.includes(card.id)}
+                onChange={() => state.toggleCard(card.id)}
+              />
+              <span className="card-main">
+                <span className="card-title">{card.title}</span>
+                <span className="card-sub muted">
+                  {card.location} · {formatBytes(card.size)}
+                </span>
+                {card.warnings.map((warning) => (
+                  <span key={warning} className="card-warning">
+                    ⚠ {warning}
+                  </span>
+                ))}
+              </span>
+              <span className="card-status">
+                <StatusDot tone={card.tone} />
+                {card.status}
+              </span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      <div className="actions">
+        <button
+          type="button"
+          onClick={async () => {
+            const [path] = (await choosePaths('card-image')) ?? [];
+            if (!path) return;
+            const card = await cardsState.openImage(path);
+            if (card && !state.cards.includes(card.id)) state.toggleCard(card.id);
+          }}
+        >
+          Open card image…
+        </button>
+        {hiddenCount > 0 ? (
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={cardsState.showAll}
+              onChange={(event) => cardsState.setShowAll(event.target.checked)}
+            />
+            Show all drives ({hiddenCount} hidden)
+          </label>
+        ) : null}
+      </div>
+      {cardsState.error ? (
+        <ErrorNote error={cardsState.error} onDismiss={() => useCards.setState({ error: null })} />
+      ) : null}
+      <div className="step-buttons">
+        <button type="button" onClick={() => state.setStep('images')}>
+          Back
+        </button>
+        <button
+          type="button"
+          className="button-primary"
+          disabled={state.cards.length === 0}
+          onClick={() => state.setStep('options')}
+        >
+          Next: options
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function OptionsStep() {
+  const state = usePrepare();
+  const cards = useCards((cardsState) => cardsState.cards);
+  const chosen = cards.filter((card) => state.cards.includes(card.id));
+  return (
+    <section className="panel" aria-labelledby="step-options">
+      <h2 id="step-options">Options</h2>
+      <fieldset>
+        <legend>Keydisk</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name="keydisk"
+            checked={state.keydisk.mode === 'none'}
+            onChange={() => state.setKeydisk({ mode: 'none' })}
+          />
+          No keydisk
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="keydisk"
+            checked={state.keydisk.mode === 'new'}
+            onChange={() => state.setKeydisk({ mode: 'new' })}
+          />
+          Make a new, empty keydisk
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="keydisk"
+            checked={state.keydisk.mode === 'import'}
+            onChange={async () => {
+              const [path] = (await choosePaths('keydisk')) ?? [];
+              if (path) state.setKeydisk({ mode: 'import', path });
+            }}
+          />
+          Import a keydisk file (kd.img){state.keydisk.mode === 'import' ? `: ${state.keydisk.path}` : '…'}
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Layout</legend>
+        <label className="check">
+          <input
+            type="radio"
+            name="layout"
+            checked={state.layout === 'mbr'}
+            onChange={() => state.setLayout('mbr')}
+          />
+          Partitioned (recommended: boots on almost every PC)
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="layout"
+            checked={state.layout === 'superfloppy'}
+            onChange={() => state.setLayout('superfloppy')}
+          />
+          Whole-card volume, no partition table (for old BIOSes that want it)
+        </label>
+      </fieldset>
+      <div className="summary">
+        <p>
+          <strong>Writes</strong> {state.images.map((image) => image.split(/[\\/]/).pop()).join(', ')}
+        </p>
+        <p>
+          <strong>Erases</strong>{' '}
+          {chosen.map((card) => `${card.title} (${formatBytes(card.size)})`).join(', ')}
+        </p>
+      </div>
+      {state.error ? (
+        <ErrorNote error={state.error} onDismiss={() => usePrepare.setState({ error: null })} />
+      ) : null}
+      <div className="step-buttons">
+        <button type="button" onClick={() => state.setStep('cards')}>
+          Back
+        </button>
+        <button type="button" className="button-danger" onClick={() => void state.start(cards)}>
+          Erase and prepare {chosen.length === 1 ? 'the card' : `${chosen.length} cards`}
+        </button>
+      </div>
+    </section>
+  );
+}

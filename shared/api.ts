@@ -1,0 +1,292 @@
+/**
+ * The one contract between the app's window (renderer) and the main process: async methods plus `on…`
+ * events. Electron's preload and the dev/test WebSocket bridge both carry it unchanged, so the renderer
+ * never learns which transport it runs over. Errors cross as data ({code, message, detail}), never as
+ * Error objects. Pure TypeScript for the ES5 library: types and small pure helpers only.
+ */
+
+/** Every error the window sees: `message` is a plain sentence saying what to do; `detail` is for logs. */
+export interface ApiError {
+  code: string;
+  message: string;
+  detail?: string;
+}
+
+/** How a card's one-line status reads: the colour of its dot. */
+export type StatusTone = 'good' | 'warning' | 'bad' | 'neutral';
+
+/** A card, USB drive or opened image file, as the Cards list shows it. */
+export interface CardSummary {
+  /** Its path: `/dev/sdb` or `/home/me/card.img`. Stable while it stays plugged in or open. */
+  id: string;
+  kind: 'drive' | 'image-file';
+  /** What people call it: the drive's model or the image file's name. */
+  title: string;
+  /** Where it is: the device path, or the folder of an image file. */
+  location: string;
+  size: number;
+  /** The drive holds the running system (or is not removable): hidden unless "Show all drives". */
+  system: boolean;
+  hidden: boolean;
+  /** One line: "Empty", "AstLinux card — boots 0.4.1 ✓", "Not an AstLinux card"… */
+  status: string;
+  tone: StatusTone;
+  /** Why a drive is risky to choose, in plain words (system drive, large drive, mounted…). */
+  warnings: string[];
+}
+
+export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
+
+export interface CardImage {
+  name: string;
+  version: string | null;
+  size: number;
+  checksum: ChecksumState;
+  /** The loader's console line for this image ("AstLinux-0.4.1.img: checksum ok"). */
+  line: string;
+  boots: boolean;
+}
+
+/** Everything the Card view shows: the card doctor's report, in the window's terms. */
+export interface CardView {
+  card: CardSummary;
+  astlinux: boolean;
+  layout: 'mbr' | 'superfloppy' | 'none';
+  filesystem: string | null;
+  label: string | null;
+  free: number | null;
+  loader: { present: boolean; version: string | null; appVersion: string | null };
+  images: CardImage[];
+  boot: { image: string; version: string | null; verified: boolean } | null;
+  bootLines: string[];
+  keydisk: { present: boolean; location: string | null; size: number | null };
+  problems: Array<{ code: string; message: string }>;
+  /** True when checksums were not computed (the quick look on opening; "Verify all" computes them). */
+  quick: boolean;
+}
+
+export type ProgressPhase =
+  | 'format'
+  | 'bootloader'
+  | 'loader'
+  | 'hash'
+  | 'download'
+  | 'write'
+  | 'verify'
+  | 'keydisk'
+  | 'finish';
+
+export interface JobProgress {
+  jobId: string;
+  cardId: string;
+  phase: ProgressPhase | string;
+  item?: string;
+  done: number;
+  total: number;
+  speed?: number;
+  etaSeconds?: number;
+}
+
+export type KeydiskChoice = { mode: 'none' } | { mode: 'import'; path: string } | { mode: 'new' };
+
+export interface PrepareRequest {
+  jobId: string;
+  cards: string[];
+  /** Image files, archives or web addresses. */
+  images: string[];
+  keydisk: KeydiskChoice;
+  layout: 'mbr' | 'superfloppy';
+  /** For drives flagged as system: the drive's name typed by the user, per card id. */
+  typedNames?: { [cardId: string]: string };
+}
+
+export interface PreparedCard {
+  cardId: string;
+  ok: boolean;
+  error?: ApiError;
+  /** What was written and read back, when ok. */
+  images?: Array<{ name: string; size: number; sha1: string }>;
+  keydisk?: boolean;
+  loaderVersion?: string;
+  fatType?: number;
+  label?: string;
+}
+
+export interface AddImagesRequest {
+  jobId: string;
+  cardId: string;
+  /** Image files, archives or web addresses. */
+  sources: string[];
+}
+
+export interface AppInfo {
+  version: string;
+  loaderVersion: string | null;
+  /** True under Electron: file pickers are the system's. False in the dev/test bridge: type a path. */
+  nativeDialogs: boolean;
+  platform: string;
+}
+
+export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk';
+
+/** The service the main process offers the window. */
+export interface AstcardApi {
+  appInfo(): Promise<AppInfo>;
+  listCards(): Promise<CardSummary[]>;
+  /** Adds an image file to the list of targets (the "Open card image…" button). */
+  openCardImage(path: string): Promise<CardSummary>;
+  /** Makes a new blank card image file of this many bytes and opens it. */
+  createCardImage(path: string, size: number): Promise<CardSummary>;
+  /** Removes an opened image file from the list (the file stays). */
+  closeCardImage(id: string): Promise<void>;
+  /** A quick look: everything except hashing the images. */
+  inspectCard(id: string): Promise<CardView>;
+  /** Reads every image back and checks it, as the loader will. */
+  verifyCard(id: string, jobId: string): Promise<CardView>;
+  prepareCards(request: PrepareRequest): Promise<PreparedCard[]>;
+  addImages(request: AddImagesRequest): Promise<CardView>;
+  removeImage(id: string, name: string): Promise<CardView>;
+  /** Puts a new, empty keydisk on the card; `replace` must be true to overwrite one already there. */
+  createKeydisk(id: string, replace: boolean): Promise<CardView>;
+  importKeydisk(id: string, path: string, replace: boolean): Promise<CardView>;
+  exportKeydisk(id: string, path: string): Promise<void>;
+  /** Writes this app's loader (and repairs SYSLINUX if needed), keeping the previous one as a fallback. */
+  updateLoader(id: string, jobId: string): Promise<CardView>;
+  eject(id: string): Promise<void>;
+  cancelJob(jobId: string): Promise<void>;
+  /** The system's file dialog; null when cancelled or where there is none (see AppInfo.nativeDialogs). */
+  pickPath(purpose: PickPurpose): Promise<string[] | null>;
+  onCardsChanged(listener: (cards: CardSummary[]) => void): () => void;
+  onProgress(listener: (progress: JobProgress) => void): () => void;
+}
+
+/**
+ * What the window finds as `window.api`: the service, plus what only the preload can do locally (the path
+ * of a file dropped on the window; absent in a browser, where dropped files have no path).
+ */
+export interface WindowApi extends AstcardApi {
+  pathForFile?(file: unknown): string;
+}
+
+/** The events and what each carries. */
+export interface ApiEvents {
+  cardsChanged: CardSummary[];
+  progress: JobProgress;
+}
+
+export type ApiEventName = keyof ApiEvents;
+export type ApiMethodName = Exclude<keyof AstcardApi, `on${string}`>;
+
+/** The method names, checked against the interface both ways (a missing or extra name fails to compile). */
+export const API_METHODS = [
+  'appInfo',
+  'listCards',
+  'openCardImage',
+  'createCardImage',
+  'closeCardImage',
+  'inspectCard',
+  'verifyCard',
+  'prepareCards',
+  'addImages',
+  'removeImage',
+  'createKeydisk',
+  'importKeydisk',
+  'exportKeydisk',
+  'updateLoader',
+  'eject',
+  'cancelJob',
+  'pickPath',
+] as const;
+
+export const API_EVENTS: { [name in ApiEventName]: `on${Capitalize<name>}` } = {
+  cardsChanged: 'onCardsChanged',
+  progress: 'onProgress',
+};
+
+type Listed = (typeof API_METHODS)[number];
+type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodsAreComplete: Exact<Listed, ApiMethodName> = true;
+void methodsAreComplete;
+
+/** Electron's channels for the contract: one for every call, one for every event. */
+export const IPC_CHANNELS = { call: 'astcard:call', event: 'astcard:event' } as const;
+
+/** How main tells the sandboxed preload the contract (it cannot load this module). */
+export const API_ARGUMENT = '--astcard-api=';
+
+export function describeApi(): string {
+  return API_ARGUMENT + JSON.stringify({ methods: API_METHODS, events: API_EVENTS });
+}
+
+/** What a transport carries: a call, its reply, or an event. */
+export interface ApiCallMessage {
+  type: 'call';
+  id: number;
+  method: ApiMethodName;
+  args: unknown[];
+}
+
+export type ApiReplyMessage =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: ApiError };
+
+export interface ApiEventMessage {
+  type: 'event';
+  event: ApiEventName;
+  payload: unknown;
+}
+
+/** A transport: how to call a method, and how to hear every event. */
+export interface ApiTransport {
+  call(method: ApiMethodName, args: unknown[]): Promise<unknown>;
+  listen(listener: (event: ApiEventName, payload: unknown) => void): void;
+}
+
+export function isApiMethod(name: unknown): name is ApiMethodName {
+  for (let i = 0; i < API_METHODS.length; i++) if (API_METHODS[i] === name) return true;
+  return false;
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = value as { code?: unknown; message?: unknown };
+  return typeof error.code === 'string' && typeof error.message === 'string';
+}
+
+/** Anything thrown, as the {code, message, detail} the window shows. */
+export function toApiError(error: unknown): ApiError {
+  if (isApiError(error)) {
+    const data: ApiError = { code: error.code, message: error.message };
+    if (typeof error.detail === 'string') data.detail = error.detail;
+    return data;
+  }
+  if (error instanceof Error) return { code: 'internal', message: error.message };
+  return { code: 'internal', message: String(error) };
+}
+
+/** The typed service over any transport: one generic proxy, no per-method plumbing. */
+export function createApiClient(transport: ApiTransport): AstcardApi {
+  const listeners: { [name: string]: Array<(payload: unknown) => void> } = {};
+  transport.listen((event, payload) => {
+    const current = (listeners[event] || []).slice();
+    for (let i = 0; i < current.length; i++) current[i]?.(payload);
+  });
+  const client: { [name: string]: unknown } = {};
+  for (let i = 0; i < API_METHODS.length; i++) {
+    const method = API_METHODS[i] as ApiMethodName;
+    client[method] = (...args: unknown[]) => transport.call(method, args);
+  }
+  for (const event in API_EVENTS) {
+    const name = event as ApiEventName;
+    client[API_EVENTS[name]] = (listener: (payload: unknown) => void) => {
+      const list = listeners[name] || [];
+      listeners[name] = list;
+      list.push(listener);
+      return () => {
+        const at = list.indexOf(listener);
+        if (at >= 0) list.splice(at, 1);
+      };
+    };
+  }
+  return client as unknown as AstcardApi;
+}

@@ -1,0 +1,103 @@
+// The API implementation over the real core: the card list follows drives coming and going within a
+// second (a scripted drive list stands in for hardware this machine does not have), and opened image
+// files get their one-line status from the card doctor.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type AstcardService, createAstcardService } from '../../../electron/bridge/api-impl.js';
+import type { DriveInfo } from '../../../electron/bridge/drive-source.js';
+import { driveName } from '../../../electron/bridge/drive-source.js';
+import type { CardSummary } from '../../../shared/api.js';
+
+const stick: DriveInfo = {
+  device: '/dev/astcard-test-stick',
+  description: 'Generic Flash Disk',
+  size: 4e9,
+  removable: true,
+  system: false,
+  virtual: false,
+  mountpoints: [],
+  readOnly: false,
+};
+const systemDisk: DriveInfo = {
+  ...stick,
+  device: '/dev/astcard-test-system',
+  description: '0x1af4',
+  system: true,
+  removable: false,
+  size: 256e9,
+};
+
+let service: AstcardService | undefined;
+afterEach(() => service?.close());
+
+describe('the API implementation', () => {
+  test('a drive plugged in shows in the list within a second, and goes when unplugged', async () => {
+    let plugged: DriveInfo[] = [systemDisk];
+    service = createAstcardService({ appVersion: 't', drives: { list: async () => plugged }, pollMs: 200 });
+    const updates: CardSummary[][] = [];
+    service.api.onCardsChanged((cards) => updates.push(cards));
+    const first = await service.api.listCards();
+    expect(first.map((card) => [card.id, card.hidden, card.status])).toEqual([
+      ['/dev/astcard-test-system', true, 'System drive — hidden'],
+    ]);
+    expect(first[0]?.title).toBe('Disk astcard-test-system');
+    expect(first[0]?.warnings.join(' ')).toMatch(/system drive.*larger than 128 GB/);
+
+    const pluggedAt = Date.now();
+    plugged = [systemDisk, stick];
+    await expect
+      .poll(() => updates.at(-1)?.some((card) => card.id === stick.device), { timeout: 1000 })
+      .toBe(true);
+    expect(Date.now() - pluggedAt).toBeLessThan(1000);
+    // Not a real device here: its status says it cannot be read, rather than guessing.
+    expect(updates.at(-1)?.find((card) => card.id === stick.device)).toMatchObject({
+      hidden: false,
+      status: 'Cannot be read',
+      title: 'Generic Flash Disk',
+    });
+
+    plugged = [systemDisk];
+    await expect.poll(() => updates.at(-1)?.length, { timeout: 1000 }).toBe(1);
+  });
+
+  test('an opened image file gets its status from the card doctor', async () => {
+    service = createAstcardService({ appVersion: 't', drives: { list: async () => [] } });
+    const image = join(mkdtempSync(join(tmpdir(), 'astcard-api-')), 'blank.img');
+    execFileSync('truncate', ['-s', '8M', image]);
+    expect(await service.api.openCardImage(image)).toMatchObject({
+      kind: 'image-file',
+      status: 'Empty',
+      size: 8 * 1024 * 1024,
+    });
+    execFileSync('mkfs.fat', ['-n', 'OTHER', image], { stdio: 'ignore' });
+    await service.api.closeCardImage(image);
+    expect(await service.api.openCardImage(image)).toMatchObject({ status: 'Not an AstLinux card (FAT12)' });
+    const view = await service.api.inspectCard(image);
+    expect(view.astlinux).toBe(false);
+    expect(view.label).toBe('OTHER');
+    expect(view.filesystem).toBe('FAT12');
+  });
+
+  test('makes a new blank card image, and will not overwrite a file', async () => {
+    service = createAstcardService({ appVersion: 't', drives: { list: async () => [] } });
+    const path = join(mkdtempSync(join(tmpdir(), 'astcard-api-')), 'new-card.img');
+    const made = await service.api.createCardImage(path, 64 * 1024 * 1024 + 100);
+    expect(made).toMatchObject({ id: path, size: 64 * 1024 * 1024, status: 'Empty' });
+    await expect(service.api.createCardImage(path, 64 * 1024 * 1024)).rejects.toMatchObject({
+      code: 'create-failed',
+      message: expect.stringContaining('already exists'),
+    });
+    await expect(service.api.createCardImage(`${path}.tiny`, 1024)).rejects.toMatchObject({
+      code: 'create-failed',
+    });
+  });
+
+  test('names drives people can recognise', () => {
+    expect(driveName('SanDisk Cruzer Blade', '/dev/sdb')).toBe('SanDisk Cruzer Blade');
+    expect(driveName('0x1af4', '/dev/vda')).toBe('Disk vda');
+    expect(driveName('', '\\\\.\\PHYSICALDRIVE2')).toBe('Disk PHYSICALDRIVE2');
+  });
+});
