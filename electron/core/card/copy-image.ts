@@ -112,7 +112,7 @@ export async function copyImageToCard(
   for (const algo of ['sha256', 'sha1'] as const)
     await removeIfPresent(volume, sidecarFileName(source.name, algo));
   await removeIfPresent(volume, source.name);
-  await volume.rename(partial, source.name);
+  await volume.rename(partial, source.name, { loseRatherThanShare: true });
   await volume.writeFile(
     sidecarFileName(source.name, 'sha1'),
     new TextEncoder().encode(formatSidecar(sourceSha1, source.name)),

@@ -15,6 +15,7 @@
  * - mkdir: 1. the new directory's cluster (with `.` and `..`); 2. its chain; 3. the entry.
  * - rename: 1. the entry under the new name; 2. the old entry deleted; 3. a moved directory's `..`.
  *   A cut between 1 and 2 leaves the file under both names, sharing clusters (fsck splits them).
+ *   With `loseRatherThanShare` (temporary files renamed into place) 1 and 2 swap: a cut leaves lost clusters.
  * - FSInfo's free count is written last; it is only a hint and fsck recomputes it.
  * - The FAT copies are written one after the other, so a cut can leave them differing; fsck then
  *   uses the first, which is always written first.
@@ -83,6 +84,14 @@ export interface VolumeInfo {
 export interface RenameOptions {
   /** Replace an existing file at the target (files only). Default: fail with `already-exists`. */
   replace?: boolean;
+  /**
+   * For a file renamed within its directory: delete the old entry before writing the new one, so that a
+   * power cut in between leaves lost clusters rather than two names sharing them. The file itself is then
+   * lost on such a cut: meant for temporary files renamed into place, which are worthless half-renamed.
+   * Ignored (the default order is used) when the new name needs more directory slots than the old one
+   * freed, since the new entry must never need space the volume may not have.
+   */
+  loseRatherThanShare?: boolean;
 }
 
 export interface OpenFatOptions {
@@ -418,6 +427,26 @@ export class FatVolume {
         sourceEntry.shortSlot * ENTRY_SIZE,
         (sourceEntry.shortSlot + 1) * ENTRY_SIZE,
       );
+      const fields = {
+        attributes: sourceEntry.attributes,
+        startCluster: sourceEntry.startCluster,
+        size: sourceEntry.size,
+        created: sourceEntry.created,
+        modified: sourceEntry.modified,
+      };
+      const freedSlots = sourceEntry.shortSlot - sourceEntry.firstSlot + 1;
+      if (
+        options.loseRatherThanShare &&
+        sameDirectory &&
+        !isDirectory &&
+        this.slotsFor(sourceParent, target.name, sourceEntry) <= freedSlots
+      ) {
+        await sourceParent.deleteEntry(this.device, sourceEntry.firstSlot, sourceEntry.shortSlot);
+        await this.device.flush();
+        await this.addEntry(sourceParent, target.name, fields, undefined, oldSlot);
+        await this.finish();
+        return;
+      }
       await this.addEntry(
         target.parent,
         target.name,
@@ -529,10 +558,17 @@ export class FatVolume {
     return { clusters, size: entry.size };
   }
 
+  /** Directory slots `name` takes (its 8.3 entry and any long-name parts), `exclude` not counting as taken. */
+  private slotsFor(parent: Directory, name: string, exclude?: DirectoryEntry): number {
+    const taken = new Set(
+      parent.parsed.entries.filter((entry) => entry !== exclude).map((entry) => shortKey(entry.shortRaw)),
+    );
+    return makeShortName(name, taken).needsLongName ? Math.ceil(name.length / 13) + 1 : 1;
+  }
+
   /** Clusters a directory must grow by to take `name`'s entries (an upper bound), or throws if it cannot. */
   private slotClustersNeeded(parent: Directory, name: string): number {
-    const taken = new Set(parent.parsed.entries.map((entry) => shortKey(entry.shortRaw)));
-    const slots = makeShortName(name, taken).needsLongName ? Math.ceil(name.length / 13) + 1 : 1;
+    const slots = this.slotsFor(parent, name);
     if (parent.findFreeSlots(slots) !== undefined) return 0;
     if (parent.isFixedRoot) throw new FatError('root-directory-full', name);
     return Math.ceil((slots * ENTRY_SIZE) / this.geometry.clusterSize);

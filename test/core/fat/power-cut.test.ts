@@ -112,6 +112,19 @@ const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    // A temporary file renamed into place: a cut may lose it (lost clusters), never cross-link it.
+    name: 'rename in place, losing rather than sharing',
+    run: (volume) =>
+      volume.rename('/dir/existing file.bin', '/dir/existing.bin', { loseRatherThanShare: true }),
+    check: async (volume) => {
+      const before = await exists(volume, '/dir/existing file.bin');
+      const after = await exists(volume, '/dir/existing.bin');
+      expect(before && after).toBe(false);
+      if (after) expect(same(await volume.readFile('/dir/existing.bin'), OLD)).toBe(true);
+      if (before) expect(same(await volume.readFile('/dir/existing file.bin'), OLD)).toBe(true);
+    },
+  },
+  {
     name: 'rename replacing a file',
     run: async (volume) => {
       await volume.rename('/other/incoming.bin', '/dir/existing file.bin', { replace: true });
