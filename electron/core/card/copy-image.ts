@@ -12,8 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { formatSidecar, sidecarFileName } from '../../../shared/checksums.js';
+import { uncachedView } from '../block/uncached-view.js';
 import { FatError } from '../fat/fat-error.js';
-import type { FatVolume } from '../fat/fat-volume.js';
+import { type FatVolume, openFat } from '../fat/fat-volume.js';
 import { CardError } from './card-error.js';
 import { digestChunks } from './hash.js';
 import type { ImageSource } from './image-source.js';
@@ -91,8 +92,10 @@ export async function copyImageToCard(
   }
 
   await dropIfCancelled();
+  // Read back what the card holds, not what the OS cache remembers of our writes.
+  const verifier = await openFat(uncachedView(volume.device), { readOnly: true });
   const readBack = await digestChunks(
-    cancellableChunks(volume.chunks(partial), signal, cancelled),
+    cancellableChunks(verifier.chunks(partial), signal, cancelled),
     'sha1',
     byteProgress(onProgress, 'verify', source.size, source.name),
   ).catch(async (error: unknown) => {

@@ -7,6 +7,7 @@ import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
 import { formatVersion } from '../../../shared/versions.js';
 import type { BlockDevice } from '../block/block-device.js';
+import { uncachedView } from '../block/uncached-view.js';
 import { FatError } from '../fat/fat-error.js';
 import type { FatStat, FatVolume } from '../fat/fat-volume.js';
 import type { SyslinuxBinaries } from '../syslinux/binaries.js';
@@ -99,7 +100,8 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
 
   let card: Awaited<ReturnType<typeof openCardVolume>>;
   try {
-    card = await openCardVolume(disk, { readOnly: true });
+    // A verdict must come from what the card holds: past the OS cache on a drive.
+    card = await openCardVolume(uncachedView(disk), { readOnly: true });
   } catch (error) {
     if (error instanceof CardError && error.code === 'not-a-card') {
       problem('not-an-astlinux-card', `Not an AstLinux card: ${error.message} Prepare it to use it.`);

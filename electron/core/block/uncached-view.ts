@@ -1,0 +1,37 @@
+import type { BlockDevice } from './block-device.js';
+import { BlockDeviceError } from './block-device-error.js';
+import { PartitionBlockDevice } from './partition-block-device.js';
+
+/** A device that can read what the medium holds, past the OS cache (RawBlockDevice on a drive). */
+interface DirectReader extends BlockDevice {
+  readDirect(offset: number, length: number): Promise<Uint8Array>;
+}
+
+function canReadDirect(device: BlockDevice): device is DirectReader {
+  return typeof (device as Partial<DirectReader>).readDirect === 'function';
+}
+
+/**
+ * A read-only view of `device` for verification: on a drive, every read bypasses the OS cache, because a
+ * read-back served from the cache proves nothing about the card. A partition window keeps its window over
+ * the uncached parent. Image files and memory have no cache to get past: they are returned as they are.
+ */
+export function uncachedView(device: BlockDevice): BlockDevice {
+  if (device instanceof PartitionBlockDevice) {
+    const parent = uncachedView(device.parent);
+    return parent === device.parent ? device : new PartitionBlockDevice(parent, device.start, device.size);
+  }
+  if (!canReadDirect(device)) return device;
+  return {
+    name: device.name,
+    size: device.size,
+    sectorSize: device.sectorSize,
+    read: (offset, length) => device.readDirect(offset, length),
+    write: async () => {
+      throw new BlockDeviceError('read-only', `${device.name}: the verification view is read-only`);
+    },
+    flush: async () => {},
+    // The view borrows the device; whoever opened the device closes it.
+    close: async () => {},
+  };
+}
