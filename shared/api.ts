@@ -33,6 +33,13 @@ export interface CardSummary {
   tone: StatusTone;
   /** Why a drive is risky to choose, in plain words (system drive, large drive, mounted…). */
   warnings: string[];
+  /**
+   * Drives: what writing takes, by the core's drive rules (the same as `astcard drives`): ok; confirm
+   * (over 128 GB); type-name (a system drive: `confirmName` typed exactly); blocked (never).
+   */
+  access?: 'ok' | 'confirm' | 'type-name' | 'blocked';
+  /** What the user types, exactly, to confirm a type-name drive: `sdb`, `disk2`, `PhysicalDrive1`. */
+  confirmName?: string;
 }
 
 export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
@@ -127,6 +134,44 @@ export interface AppInfo {
   platform: string;
 }
 
+/** A batch: one image set onto several cards at once, a keydisk per card from a template and a CSV. */
+export interface BatchRequest {
+  jobId: string;
+  /** Names the batch; its report goes into a folder of that name. */
+  name: string;
+  cards: string[];
+  images: string[];
+  /** The keydisk each card gets: none, a copy of a template kd.img, or a new empty one. */
+  keydisk: KeydiskChoice;
+  /** Per-card values (hostname, ip, gateway…), one row per card; needs a keydisk. */
+  csvPath?: string;
+}
+
+/** One card's line in a batch report. */
+export interface BatchCardRecord {
+  batch: string;
+  slot: string;
+  target: string;
+  model: string | null;
+  serial: string | null;
+  size: number;
+  fatSerial: string | null;
+  versions: string[];
+  digests: string[];
+  keydiskRow: number | null;
+  keydiskId: string | null;
+  keydiskSha1: string | null;
+  startedAt: string;
+  endedAt: string;
+  verified: boolean;
+  error: string | null;
+}
+
+export interface BatchHistoryEntry {
+  name: string;
+  cards: BatchCardRecord[];
+}
+
 export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk';
 
 /** The service the main process offers the window. */
@@ -144,6 +189,11 @@ export interface AstcardApi {
   /** Reads every image back and checks it, as the loader will. */
   verifyCard(id: string, jobId: string): Promise<CardView>;
   prepareCards(request: PrepareRequest): Promise<PreparedCard[]>;
+  /**
+   * The images (and keydisk) Prepare is about to write: the card list is classified against them from
+   * now on (too small, holds an image) and returned. Empty images: back to the plain list.
+   */
+  planPrepare(images: string[], keydisk: KeydiskChoice): Promise<CardSummary[]>;
   addImages(request: AddImagesRequest): Promise<CardView>;
   removeImage(id: string, name: string): Promise<CardView>;
   /** Puts a new, empty keydisk on the card; `replace` must be true to overwrite one already there. */
@@ -156,6 +206,11 @@ export interface AstcardApi {
   cancelJob(jobId: string): Promise<void>;
   /** The system's file dialog; null when cancelled or where there is none (see AppInfo.nativeDialogs). */
   pickPath(purpose: PickPurpose): Promise<string[] | null>;
+  /** Writes every card of the batch at once; each card's line is in the report as soon as it is done. */
+  runBatch(request: BatchRequest): Promise<BatchCardRecord[]>;
+  /** Every batch report kept by the app, newest first. */
+  batchHistory(): Promise<BatchHistoryEntry[]>;
+  exportBatchReport(name: string, path: string, format: 'csv' | 'json'): Promise<void>;
   onCardsChanged(listener: (cards: CardSummary[]) => void): () => void;
   onProgress(listener: (progress: JobProgress) => void): () => void;
 }
@@ -187,6 +242,7 @@ export const API_METHODS = [
   'inspectCard',
   'verifyCard',
   'prepareCards',
+  'planPrepare',
   'addImages',
   'removeImage',
   'createKeydisk',
@@ -196,6 +252,9 @@ export const API_METHODS = [
   'eject',
   'cancelJob',
   'pickPath',
+  'runBatch',
+  'batchHistory',
+  'exportBatchReport',
 ] as const;
 
 export const API_EVENTS: { [name in ApiEventName]: `on${Capitalize<name>}` } = {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import drivelist from 'drivelist';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { type DriveInfo, type DriveSource, drivelistSource } from '../../electron/bridge/drive-source.js';
 import {
   fakeImage,
   fsckCard,
@@ -31,6 +32,24 @@ const newest = fakeImage(dir, '1.2.0', MiB);
 const webDir = scratch('ui-web');
 const webImage = fakeImage(webDir, '1.3.0', 2 * MiB);
 const systemDrive = (await drivelist.list()).find((drive) => drive.isSystem && (drive.size ?? 0) > 0);
+/**
+ * A CF card in an internal IDE/SATA adapter: a system (fixed) drive that is not the running system, so
+ * the rules let it be written once its name is typed. No such hardware here: it is added to the real
+ * drive list by name only, and the test never lets a write reach it.
+ */
+const internalAdapter: DriveInfo = {
+  device: '/dev/astcard-ui-cf',
+  description: 'CF Card Adapter',
+  size: 1e9,
+  removable: false,
+  system: true,
+  virtual: false,
+  mountpoints: [],
+  readOnly: false,
+};
+const withInternalAdapter: DriveSource = {
+  list: async () => [...(await drivelistSource.list()), internalAdapter],
+};
 
 let ui: UiSession;
 let web: Server;
@@ -63,7 +82,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => web.listen(0, '127.0.0.1', done));
   webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}/AstLinux-1.3.0.img`;
-  if (!noChromium) ui = await openUi();
+  if (!noChromium) ui = await openUi({ drives: withInternalAdapter });
 });
 
 afterAll(async () => {
@@ -97,7 +116,7 @@ async function startPrepare() {
 async function prepare(
   images: string[],
   target: string,
-  options: { keydisk?: string | 'new'; screenshots?: boolean } = {},
+  options: { keydisk?: string | 'new'; screenshots?: boolean; cardWarning?: RegExp } = {},
 ) {
   const { page } = ui;
   await startPrepare();
@@ -107,6 +126,7 @@ async function prepare(
   await page.getByRole('button', { name: 'Next: choose cards' }).click();
   const row = page.locator('label.pick', { hasText: target });
   await row.getByRole('checkbox').check();
+  if (options.cardWarning) await see.text(row, options.cardWarning);
   if (options.screenshots) await ui.screenshot('prepare-cards');
   await page.getByRole('button', { name: 'Next: options' }).click();
   if (options.keydisk === 'new') {
@@ -249,7 +269,7 @@ describe.skipIf(noChromium !== null)(
       const progress = ui.page.locator('section.progress', { hasText: 'Adding AstLinux-1.3.0.img' });
       await see.text(
         progress,
-        /Writing AstLinux-1\.3\.0\.img\s+[\d.]+ [KM]B of 2\.0 MB · [\d.]+ [KM]B\/s · (\d+ s left|almost done)/,
+        /Writing AstLinux-1\.3\.0\.img\s+[\d.]+ [KM]B of 2\.1 MB · [\d.]+ [KM]B\/s · (\d+ s left|almost done)/,
       );
       await see.text(progress, /\d+%/);
       await ui.screenshot('card-adding-progress');
@@ -289,7 +309,10 @@ describe.skipIf(noChromium !== null)(
     test('refuses a card that is too small, saying by how much', async () => {
       const before = createHash('sha1').update(readFileSync(smallCard)).digest('hex');
       await openCardImage(smallCard);
-      await prepare([older, newer], 'small.img');
+      // Flagged while the card is chosen, and refused at the start with the exact amounts.
+      await prepare([older, newer], 'small.img', {
+        cardWarning: /small\.img is too small: it holds 17 MB, the card needs \d+ MB/,
+      });
       await see.visible(ui.page.getByRole('heading', { name: 'The card could not be prepared' }), 30_000);
       const error = ui.page.getByRole('alert');
       await see.attribute(error, 'data-code', 'too-small');
@@ -308,32 +331,78 @@ describe.skipIf(noChromium !== null)(
       expect(readFileSync(older).equals(before)).toBe(true);
     });
 
+    test('prepares two cards at once: a bar for each while writing, then a result for each', async () => {
+      const { page } = ui;
+      const pair = [join(dir, 'pair-a.img'), join(dir, 'pair-b.img')];
+      for (const path of pair) {
+        execFileSync('truncate', ['-s', '48M', path]);
+        await openCardImage(path);
+      }
+      await startPrepare();
+      // From the slow web server: the job runs long enough to see both bars.
+      await page.getByLabel('Or a web address').fill(webUrl);
+      await page.getByLabel('Or a web address').press('Enter');
+      await page.getByRole('button', { name: 'Next: choose cards' }).click();
+      for (const path of pair) {
+        await page
+          .locator('label.pick', { hasText: basename(path) })
+          .getByRole('checkbox')
+          .check();
+      }
+      await page.getByRole('button', { name: 'Next: options' }).click();
+      await page.getByRole('button', { name: 'Erase and prepare 2 cards' }).click();
+      for (const path of pair) {
+        const dialog = page.getByRole('dialog');
+        await see.text(dialog, basename(path));
+        await dialog.getByRole('button', { name: 'Erase and prepare' }).click();
+      }
+      for (const [index, path] of pair.entries()) {
+        await see.visible(
+          page.getByRole('progressbar', { name: `Card ${index + 1} of 2: ${basename(path)}` }),
+        );
+      }
+      await ui.screenshot('prepare-two-cards');
+      await see.visible(page.getByRole('heading', { name: 'All 2 cards are ready' }), 30_000);
+      for (const path of pair) {
+        const result = page.locator('article.result', { hasText: basename(path) });
+        await see.text(result, 'AstLinux-1.3.0.img');
+        await see.text(result, 'written and read back');
+        expect(mtoolsRead(path, 'mbr', 'AstLinux-1.3.0.img').equals(readFileSync(webImage))).toBe(true);
+        expect(fsckCard(path, 'mbr').status).toBe(0);
+      }
+    });
+
     test.runIf(systemDrive)(
-      'hides the system drive, and wants its name typed before erasing it',
+      'hides the system drive and never lets it be chosen; an internal CF adapter wants its name typed',
       async () => {
         const { page } = ui;
         const device = systemDrive?.device ?? '';
-        const name = device.split('/').pop() ?? '';
         await page.getByRole('button', { name: 'Cards', exact: true }).click();
-        await see.count(page.getByText(device), 0);
+        await see.count(page.getByText(device, { exact: true }), 0);
         await page.getByLabel(/Show all drives/).check();
-        const row = page.getByRole('button', { name: /System drive — hidden/ });
+        const row = page.getByRole('button', { name: /System drive — hidden/ }).filter({ hasText: device });
         await see.visible(row);
         await see.disabled(row);
-        await see.text(row, 'erasing it could leave this computer unable to start');
+        // The core's words, as `astcard drives` prints them.
+        await see.text(row, 'holds the system this computer is running; astcard never writes to it');
+        await see.text(
+          page.getByRole('button', { name: /CF Card Adapter/ }),
+          'type astcard-ui-cf exactly to use it',
+        );
         await ui.screenshot('cards-show-all');
         await startPrepare();
         await page.getByRole('button', { name: 'Add image files…' }).click();
         await typePaths(page, [older]);
         await page.getByRole('button', { name: 'Next: choose cards' }).click();
-        await page.locator('label.pick', { hasText: device }).getByRole('checkbox').check();
+        await see.disabled(page.locator('label.pick', { hasText: device }).getByRole('checkbox'));
+        await page.locator('label.pick', { hasText: 'CF Card Adapter' }).getByRole('checkbox').check();
         await page.getByRole('button', { name: 'Next: options' }).click();
         await page.getByRole('button', { name: /^Erase and prepare/ }).click();
         const dialog = page.getByRole('dialog');
-        await see.text(dialog, `Type ${name} to confirm`);
+        await see.text(dialog, 'Type astcard-ui-cf to confirm');
         const go = dialog.getByRole('button', { name: 'Erase and prepare' });
         await see.disabled(go);
-        await dialog.getByLabel('Drive name').fill('not-the-name');
+        await dialog.getByLabel('Drive name').fill('astcard-ui-c');
         await see.disabled(go);
         await ui.screenshot('prepare-system-drive');
         await dialog.getByRole('button', { name: 'Cancel' }).click();

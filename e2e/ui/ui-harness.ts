@@ -9,6 +9,7 @@ import { type BrowserContext, chromium, type Locator, type Page } from 'playwrig
 import { build } from 'vite';
 import { expect } from 'vitest';
 import { type DevServer, startDevServer } from '../../electron/bridge/dev-server.js';
+import type { DriveSource } from '../../electron/bridge/drive-source.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -43,9 +44,15 @@ export async function buildRenderer(): Promise<string> {
   return outDir;
 }
 
-export async function openUi(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<UiSession> {
+export async function openUi(
+  options: { colorScheme?: 'light' | 'dark'; drives?: DriveSource } = {},
+): Promise<UiSession> {
   const rendererDir = await buildRenderer();
-  const server = await startDevServer({ rootDir: rendererDir, appVersion: 'test' });
+  const server = await startDevServer({
+    rootDir: rendererDir,
+    appVersion: 'test',
+    ...(options.drives ? { drives: options.drives } : {}),
+  });
   const profile = mkdtempSync(join(tmpdir(), 'astcard-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

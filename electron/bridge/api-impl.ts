@@ -24,16 +24,19 @@ import {
   saveKeydisk,
 } from '../core/card/keydisk.js';
 import { updateLoader } from '../core/card/loader-update.js';
-import { prepareCard } from '../core/card/prepare.js';
+import { type PrepareOptions, type PrepareResult, prepareCard } from '../core/card/prepare.js';
 import type { ProgressListener } from '../core/card/progress.js';
 import { resolveImageSources } from '../core/card/sources.js';
 import { openTarget } from '../core/card/target.js';
 import { errorData } from '../core/errors.js';
 import { ejectDrive } from '../core/writer/eject.js';
+import type { WriterJob } from '../core/writer/jobs.js';
 import { AppError } from './app-error.js';
+import { batchApi } from './batch.js';
 import { CardRegistry } from './card-registry.js';
 import { statusOf, viewOf } from './card-status.js';
 import { type DriveSource, drivelistSource } from './drive-source.js';
+import { type DriveWriteOptions, prepareDrivePlan, stageForDrive, writeDrive } from './drive-writer.js';
 import { createFileImage } from './image-file.js';
 import { Jobs } from './jobs.js';
 import { keydiskFor, readKeydiskFile } from './keydisk.js';
@@ -167,6 +170,52 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
     }
   }
 
+  /** Runs a writer job on a drive, one job per card at a time, and makes sure the list learns it changed. */
+  function onDrive(
+    id: string,
+    job: WriterJob,
+    options: DriveWriteOptions,
+    typedName?: string,
+  ): Promise<unknown> {
+    return oneAtATime(id, async () => {
+      registry.invalidate(id);
+      try {
+        return await writeDrive(
+          { device: id, identity: await registry.identity(id), ...(typedName ? { typedName } : {}) },
+          job,
+          options,
+        );
+      } finally {
+        registry.invalidate(id);
+        await publish();
+      }
+    });
+  }
+
+  /**
+   * A Card view change: drives through the writer (a system drive is never changed from here), image
+   * files in this process.
+   */
+  async function changeCard<T>(
+    id: string,
+    job: WriterJob,
+    work: (disk: Awaited<ReturnType<typeof openTarget>>) => Promise<T>,
+    options: DriveWriteOptions = {},
+  ): Promise<void> {
+    const summary = await card(id);
+    if (summary.kind !== 'drive') {
+      await change(id, work);
+      return;
+    }
+    if (summary.system) {
+      throw new AppError(
+        'system-drive',
+        `${summary.location} is a system drive; astcard will not change it.`,
+      );
+    }
+    await onDrive(id, job, options);
+  }
+
   const api: AstcardApi = {
     async appInfo(): Promise<AppInfo> {
       return {
@@ -205,46 +254,94 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
     verifyCard: (id, jobId) => jobs.run(jobId, ({ progressFor }) => look(id, false, progressFor(id))),
     async prepareCards(request: PrepareRequest): Promise<PreparedCard[]> {
       const targets = await Promise.all(request.cards.map((id) => card(id)));
-      refusePrepare(request, targets, (id) => registry.drive(id)?.mountpoints ?? []);
+      const plan = await prepareDrivePlan(request.images, request.keydisk);
+      refusePrepare(
+        request,
+        targets,
+        (id) => registry.drive(id)?.mountpoints ?? [],
+        (id) => registry.classified(id, plan)?.reasons ?? [],
+      );
       return jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-        const images = await resolveImageSources(request.images, { signal });
+        // Image files are written here; drives by the writer, which reads local files only.
+        let inProcess: Promise<Pick<PrepareOptions, 'images' | 'loader' | 'syslinux'>> | undefined;
+        const inProcessInputs = () => {
+          inProcess ??= (async () => {
+            const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+            return { loader, syslinux, images: await resolveImageSources(request.images, { signal }) };
+          })();
+          return inProcess;
+        };
+        const staged = targets.some((target) => target.kind === 'drive')
+          ? await stageForDrive(request.images, request.keydisk, signal)
+          : null;
         const outcomes: PreparedCard[] = [];
-        // One card after another: a card that fails is recorded beside it and never stops the others.
-        for (const target of targets) {
-          try {
-            const result = await change(
-              target.id,
-              (disk) =>
-                prepareCard(disk, {
-                  layout: request.layout,
-                  images,
-                  keydisk: keydiskFor(request.keydisk),
-                  loader,
-                  syslinux,
-                  onProgress: progressFor(target.id),
-                  signal,
-                }),
-              true,
-            );
-            outcomes.push({
-              cardId: target.id,
-              ok: true,
-              images: result.images,
-              keydisk: result.keydisk,
-              loaderVersion: result.loaderVersion,
-              fatType: result.fatType,
-              label: result.label,
-            });
-          } catch (error) {
-            outcomes.push({ cardId: target.id, ok: false, error: errorData(error) });
+        try {
+          // One card after another: a card that fails is recorded beside it and never stops the others.
+          for (const target of targets) {
+            try {
+              const result =
+                staged && target.kind === 'drive'
+                  ? await onDrive(
+                      target.id,
+                      {
+                        kind: 'prepare',
+                        images: staged.images,
+                        layout: request.layout,
+                        keydisk: staged.keydisk,
+                      },
+                      { onProgress: progressFor(target.id), signal },
+                      request.typedNames?.[target.id],
+                    ).then((value) => value as PrepareResult)
+                  : await change(
+                      target.id,
+                      async (disk) =>
+                        prepareCard(disk, {
+                          ...(await inProcessInputs()),
+                          layout: request.layout,
+                          keydisk: keydiskFor(request.keydisk),
+                          onProgress: progressFor(target.id),
+                          signal,
+                        }),
+                      true,
+                    );
+              outcomes.push({
+                cardId: target.id,
+                ok: true,
+                images: result.images,
+                keydisk: result.keydisk,
+                loaderVersion: result.loaderVersion,
+                fatType: result.fatType,
+                label: result.label,
+              });
+            } catch (error) {
+              outcomes.push({ cardId: target.id, ok: false, error: errorData(error) });
+            }
           }
+        } finally {
+          await staged?.cleanup();
         }
         return outcomes;
       });
     },
+    async planPrepare(images, keydisk) {
+      registry.setPlan(images.length > 0 ? await prepareDrivePlan(images, keydisk) : {});
+      return publish();
+    },
     async addImages(request: AddImagesRequest) {
       await jobs.run(request.jobId, async ({ signal, progressFor }) => {
+        if ((await card(request.cardId)).kind === 'drive') {
+          const staged = await stageForDrive(request.sources, { mode: 'none' }, signal);
+          try {
+            const job: WriterJob = { kind: 'add', images: staged.images };
+            await changeCard(request.cardId, job, async () => undefined, {
+              onProgress: progressFor(request.cardId),
+              signal,
+            });
+          } finally {
+            await staged.cleanup();
+          }
+          return;
+        }
         const sources = await resolveImageSources(request.sources, { signal });
         await change(request.cardId, (disk) =>
           addImages(disk, sources, { onProgress: progressFor(request.cardId), signal }),
@@ -253,16 +350,20 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
       return look(request.cardId, true);
     },
     async removeImage(id, name) {
-      await change(id, (disk) => removeImages(disk, [name]));
+      await changeCard(id, { kind: 'remove', images: [name] }, (disk) => removeImages(disk, [name]));
       return look(id, true);
     },
     async createKeydisk(id, replace) {
-      await change(id, (disk) => putKeydiskOnCard(disk, createKeydiskImage(), { replace }));
+      await changeCard(id, { kind: 'keydisk-place', keydisk: null, replace }, (disk) =>
+        putKeydiskOnCard(disk, createKeydiskImage(), { replace }),
+      );
       return look(id, true);
     },
     async importKeydisk(id, path, replace) {
       const data = await readKeydiskFile(path);
-      await change(id, (disk) => putKeydiskOnCard(disk, data, { replace }));
+      await changeCard(id, { kind: 'keydisk-place', keydisk: resolve(path), replace }, (disk) =>
+        putKeydiskOnCard(disk, data, { replace }),
+      );
       return look(id, true);
     },
     async exportKeydisk(id, path) {
@@ -276,9 +377,14 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
     },
     async updateLoader(id, jobId) {
       await jobs.run(jobId, async ({ signal, progressFor }) => {
-        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-        await change(id, (disk) =>
-          updateLoader(disk, { loader, syslinux, onProgress: progressFor(id), signal }),
+        await changeCard(
+          id,
+          { kind: 'loader-update' },
+          async (disk) => {
+            const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+            return updateLoader(disk, { loader, syslinux, onProgress: progressFor(id), signal });
+          },
+          { onProgress: progressFor(id), signal },
         );
       });
       return look(id, true);
@@ -305,6 +411,7 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
     async pickPath(purpose) {
       return options.pickPath ? options.pickPath(purpose) : null;
     },
+    ...batchApi({ jobs, card, changed: () => publish() }),
     onCardsChanged(listener) {
       cardListeners.add(listener);
       return () => cardListeners.delete(listener);

@@ -8,6 +8,8 @@ export type AppErrorCode =
   | 'file-missing'
   /** A system drive, without its name typed to confirm (or never: the core refuses fixed disks too). */
   | 'system-drive'
+  /** The drive rules never allow writing this drive (running system, write-protected, too small…). */
+  | 'drive-refused'
   /** The card chosen is also one of the images to write. */
   | 'wrong-drive'
   /** Nothing to do: no image chosen, no card chosen. */

@@ -8,17 +8,50 @@ import { basename, dirname, resolve } from 'node:path';
 import type { CardSummary } from '../../shared/api.js';
 import { inspectCard } from '../core/card/inspect.js';
 import { openTarget } from '../core/card/target.js';
+import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../core/drives/classify.js';
+import { currentPlatform } from '../core/drives/drive-list.js';
+import { type DriveIdentity, readIdentity } from '../core/drives/identity.js';
 import { type StatusLine, statusOf } from './card-status.js';
-import { type DriveInfo, type DriveSource, driveName } from './drive-source.js';
+import { type DriveInfo, type DriveSource, driveName, recordOf } from './drive-source.js';
 
-const LARGE_DRIVE_BYTES = 128e9;
+/** What the planned job reads and needs: drives too small for it, or holding its sources, are flagged. */
+export type DrivePlan = Pick<ClassifyContext, 'plannedBytes' | 'sourcePaths'>;
+
+/** Reasons whose words would repeat the status line. */
+const UNSAID = new Set(['astlinux-card']);
 
 export class CardRegistry {
   private readonly imageFiles = new Set<string>();
   private drives: DriveInfo[] = [];
   private readonly statuses = new Map<string, StatusLine>();
+  /** Who each drive was when it appeared: the writer refuses it if another card answers to its name. */
+  private readonly identities = new Map<string, Promise<DriveIdentity | null>>();
+  private plan: DrivePlan = {};
 
   constructor(private readonly driveSource: DriveSource) {}
+
+  /** Classify drives against this plan from now on (the Prepare page's chosen images). */
+  setPlan(plan: DrivePlan): void {
+    this.plan = plan;
+  }
+
+  /** The drive by the core's rules (the same words as `astcard drives`). */
+  classified(id: string, plan: DrivePlan = this.plan): ClassifiedDrive | undefined {
+    const drive = this.drive(id);
+    if (!drive) return undefined;
+    const systemDrive = process.env.SystemDrive;
+    return classifyDrive(recordOf(drive), {
+      ...plan,
+      platform: currentPlatform(),
+      ...(systemDrive ? { systemDrive } : {}),
+    });
+  }
+
+  /** The identity read when the drive was first listed — what the user saw when they chose it. */
+  async identity(id: string): Promise<DriveIdentity> {
+    const known = await this.identities.get(id);
+    return known ?? readIdentity(id);
+  }
 
   /** Re-reads the drive list; true when a drive came or went. */
   async refreshDrives(): Promise<boolean> {
@@ -26,7 +59,21 @@ export class CardRegistry {
     const key = (list: DriveInfo[]) => list.map((drive) => `${drive.device}:${drive.size}`).join('|');
     const changed = key(drives) !== key(this.drives);
     const present = new Set(drives.map((drive) => drive.device));
-    for (const drive of this.drives) if (!present.has(drive.device)) this.statuses.delete(drive.device);
+    for (const drive of this.drives) {
+      if (present.has(drive.device)) continue;
+      this.statuses.delete(drive.device);
+      this.identities.delete(drive.device);
+    }
+    for (const drive of drives) {
+      const before = this.drives.find((known) => known.device === drive.device);
+      // A different size under the same name is another card: its identity is read again.
+      if (!this.identities.has(drive.device) || before?.size !== drive.size) {
+        this.identities.set(
+          drive.device,
+          readIdentity(drive.device).catch(() => null),
+        );
+      }
+    }
     this.drives = drives;
     return changed;
   }
@@ -78,21 +125,12 @@ export class CardRegistry {
   }
 
   private async driveSummary(drive: DriveInfo): Promise<CardSummary> {
-    const hidden = drive.system || drive.virtual;
-    const warnings: string[] = [];
-    if (drive.system)
-      warnings.push('This is a system drive: erasing it could leave this computer unable to start.');
-    if (drive.virtual) warnings.push('This is a virtual drive, not a card.');
-    if (drive.size > LARGE_DRIVE_BYTES)
-      warnings.push('It is larger than 128 GB: make sure it really is the card you mean.');
-    if (drive.mountpoints.length > 0)
-      warnings.push(`It is in use (open at ${drive.mountpoints.join(', ')}): close its files first.`);
-    if (drive.readOnly) warnings.push('It is write-protected: slide its lock switch to write to it.');
-    const status = hidden
-      ? {
-          status: drive.system ? 'System drive — hidden' : 'Virtual drive — hidden',
-          tone: 'neutral' as const,
-        }
+    const rules = this.classified(drive.device) as ClassifiedDrive;
+    const warnings = rules.reasons
+      .filter((reason) => !UNSAID.has(reason.code))
+      .map((reason) => reason.message);
+    const status = rules.hidden
+      ? { status: `${hiddenKind(rules)} — hidden`, tone: 'neutral' as const }
       : await this.status(drive.device);
     return {
       id: drive.device,
@@ -100,9 +138,12 @@ export class CardRegistry {
       title: driveName(drive.description, drive.device),
       location: drive.device,
       size: drive.size,
-      system: drive.system,
-      hidden,
+      // "system" is what the window asks the typed name for; the core decides which drives need it.
+      system: rules.access === 'type-name',
+      hidden: rules.hidden,
       warnings,
+      access: rules.access,
+      confirmName: rules.confirmName,
       ...status,
     };
   }
@@ -125,6 +166,8 @@ export class CardRegistry {
         tone: 'bad',
       };
     }
+    // Flagged while cards are chosen; not blocked here, so the prepare's own refusal can say exactly why.
+    const tooSmall = this.plan.plannedBytes !== undefined && this.plan.plannedBytes > size;
     return {
       id: path,
       kind: 'image-file',
@@ -133,7 +176,11 @@ export class CardRegistry {
       size,
       system: false,
       hidden: false,
-      warnings: [],
+      warnings: tooSmall
+        ? [
+            `${basename(path)} is too small: it holds ${Math.ceil(size / 1e6)} MB, the card needs ${Math.ceil((this.plan.plannedBytes ?? 0) / 1e6)} MB. Make a larger card image or choose fewer images.`,
+          ]
+        : [],
       ...(await this.status(path)),
     };
   }
@@ -155,4 +202,12 @@ export class CardRegistry {
     this.statuses.set(id, line);
     return line;
   }
+}
+
+function hiddenKind(drive: ClassifiedDrive): string {
+  const codes = new Set(drive.reasons.map((reason) => reason.code));
+  if (codes.has('system') || codes.has('running-system')) return 'System drive';
+  if (codes.has('virtual')) return 'Virtual drive';
+  if (codes.has('no-media')) return 'Empty slot';
+  return 'Unreadable drive';
 }

@@ -44,6 +44,26 @@ export const drivelistSource: DriveSource = {
   },
 };
 
+/** The core's record of a drive; scripted drives (tests) get one built from what they state. */
+export function recordOf(drive: DriveInfo): DriveRecord {
+  if (drive.record) return drive.record;
+  return {
+    device: drive.device,
+    raw: drive.device,
+    description: drive.description,
+    size: drive.size,
+    mountpoints: drive.mountpoints.map((path) => ({ path })),
+    isReadOnly: drive.readOnly,
+    isSystem: drive.system,
+    isVirtual: drive.virtual,
+    isRemovable: drive.removable,
+    isCard: null,
+    isUSB: null,
+    busType: 'UNKNOWN',
+    error: null,
+  };
+}
+
 /** What to call a drive: its model, or "Disk sdb" where the system gives only an id (0x1af4). */
 export function driveName(description: string, device: string): string {
   const text = description.trim();

@@ -1,21 +1,25 @@
 /**
  * What a prepare request must pass before any card is opened for writing: something chosen, no card that
- * is also a source, and a typed name for every system drive.
+ * is also a source, no drive the rules block, and the exact typed name for every drive that needs it.
+ * The writer checks all of this again on the drive itself; this is so the window hears it at once.
  */
 import { basename, resolve, sep } from 'node:path';
 import type { CardSummary, PrepareRequest } from '../../shared/api.js';
 import { isUrl } from '../core/card/url-source.js';
+import type { DriveReason } from '../core/drives/classify.js';
 import { AppError } from './app-error.js';
 
 /** The name a person types to confirm a system drive: `sdb`, `disk2`, `PHYSICALDRIVE1`. */
 export function confirmationName(card: CardSummary): string {
-  return basename(card.location.replace(/\\/g, '/'));
+  return card.confirmName ?? basename(card.location.replace(/\\/g, '/'));
 }
 
 export function refusePrepare(
   request: PrepareRequest,
   targets: CardSummary[],
   mountpointsOf: (id: string) => string[],
+  /** The drive rules' reasons for a drive (none for image files). */
+  reasonsOf: (id: string) => DriveReason[] = () => [],
 ): void {
   if (targets.length === 0) throw new AppError('nothing-chosen', 'Choose at least one card to prepare.');
   if (request.images.length === 0) {
@@ -37,9 +41,16 @@ export function refusePrepare(
         `${target.title} holds ${basename(onTarget)}, which you chose to write onto it. Choose a different card, or copy the image elsewhere first.`,
       );
     }
+    const blocked = reasonsOf(target.id).filter((reason) => reason.severity === 'blocked');
+    if (blocked.length > 0) {
+      throw new AppError('drive-refused', blocked.map((reason) => reason.message).join(' '), {
+        detail: blocked.map((reason) => reason.code).join(','),
+      });
+    }
     if (target.system) {
       const wanted = confirmationName(target);
-      if ((request.typedNames?.[target.id] ?? '').trim() !== wanted) {
+      // Exact, as the writer will check it: the point is that the name was read, not guessed.
+      if ((request.typedNames?.[target.id] ?? '') !== wanted) {
         throw new AppError(
           'system-drive',
           `${target.location} is a system drive. If you are sure, type its name "${wanted}" to confirm.`,

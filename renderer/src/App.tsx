@@ -1,13 +1,17 @@
 import { Dialogs } from './components/Dialogs.js';
+import { BatchPage } from './pages/BatchPage.js';
 import { CardPage } from './pages/CardPage.js';
 import { CardsPage } from './pages/CardsPage.js';
 import { PreparePage } from './pages/PreparePage.js';
+import { useBatch } from './stores/batch-store.js';
 import { usePlace } from './stores/place-store.js';
 import { usePrepare } from './stores/prepare-store.js';
 
 export function App() {
   const { place, go } = usePlace();
   const preparing = usePrepare((state) => state.step === 'running');
+  const batch = useBatch((state) => state.shown);
+  const batchRunning = useBatch((state) => state.running);
   return (
     <div className="app">
       <header className="topbar">
@@ -18,27 +22,41 @@ export function App() {
         <nav aria-label="Main">
           <button
             type="button"
-            className={place !== 'prepare' ? 'tab tab-now' : 'tab'}
-            onClick={() => go('cards')}
-            disabled={preparing}
+            className={place !== 'prepare' && !batch ? 'tab tab-now' : 'tab'}
+            onClick={() => {
+              useBatch.getState().show(false);
+              go('cards');
+            }}
+            disabled={preparing || batchRunning}
           >
             Cards
           </button>
           <button
             type="button"
-            className={place === 'prepare' ? 'tab tab-now' : 'tab'}
+            className={place === 'prepare' && !batch ? 'tab tab-now' : 'tab'}
+            disabled={batchRunning}
             onClick={() => {
+              useBatch.getState().show(false);
               if (usePrepare.getState().step === 'done') usePrepare.getState().reset();
               go('prepare');
             }}
           >
             Prepare a new card
           </button>
+          <button
+            type="button"
+            className={batch ? 'tab tab-now' : 'tab'}
+            disabled={preparing}
+            onClick={() => useBatch.getState().show(true)}
+          >
+            Batch
+          </button>
         </nav>
       </header>
-      {place === 'cards' ? <CardsPage /> : null}
-      {place === 'card' ? <CardPage /> : null}
-      {place === 'prepare' ? <PreparePage /> : null}
+      {batch ? <BatchPage /> : null}
+      {!batch && place === 'cards' ? <CardsPage /> : null}
+      {!batch && place === 'card' ? <CardPage /> : null}
+      {!batch && place === 'prepare' ? <PreparePage /> : null}
       <Dialogs />
     </div>
   );

@@ -1,19 +1,29 @@
 import { parseArgs } from 'node:util';
-import { addImages } from '../../core/card/images.js';
+import { type AddImagesResult, addImages } from '../../core/card/images.js';
 import { resolveImageSources } from '../../core/card/sources.js';
+import { stageImages } from '../../core/card/stage-images.js';
 import { formatBytes, UsageError } from '../output.js';
-import { asUsage, type Command, cancelOnInterrupt, openForChange, progressTo } from './support.js';
+import {
+  asUsage,
+  type Command,
+  cancelOnInterrupt,
+  DRIVE_OPTIONS,
+  isDrive,
+  openForChange,
+  progressTo,
+  runOnDrive,
+} from './support.js';
 
 export const add: Command = {
   name: 'add',
-  usage: 'add <target> <image|archive|url>… [--keep N] [--yes]',
+  usage: 'add <target> <image|archive|url>… [--keep N] [--yes] [--confirm-name NAME]',
   summary: 'copy AstLinux images (files, .tar.gz/.zip archives or http(s) URLs) onto a card, safely',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
         args,
         allowPositionals: true,
-        options: { keep: { type: 'string' }, yes: { type: 'boolean' } },
+        options: { keep: { type: 'string' }, ...DRIVE_OPTIONS },
       }),
     );
     const [target, ...files] = positionals;
@@ -22,6 +32,23 @@ export const add: Command = {
     if (keep !== undefined && (!Number.isInteger(keep) || keep < 1))
       throw new UsageError('--keep takes a number, 1 or more');
     const signal = cancelOnInterrupt();
+    const report = (result: AddImagesResult) =>
+      out.result(result, () => [
+        ...result.added.map(
+          (image) => `Added ${image.name} (${formatBytes(image.size)}), written and verified.`,
+        ),
+        ...result.removed.map((name) => `Removed ${name} (--keep ${keep}).`),
+      ]);
+    if (await isDrive(target)) {
+      const staged = await stageImages(files, signal);
+      try {
+        const job = { kind: 'add', images: staged.paths, ...(keep === undefined ? {} : { keep }) } as const;
+        report((await runOnDrive(target, job, values, out, 'add images to it')) as AddImagesResult);
+      } finally {
+        await staged.cleanup();
+      }
+      return;
+    }
     const sources = await resolveImageSources(files, { signal });
     const disk = await openForChange(target, values.yes);
     try {
@@ -31,12 +58,7 @@ export const add: Command = {
         signal,
       });
       await disk.flush();
-      out.result(result, () => [
-        ...result.added.map(
-          (image) => `Added ${image.name} (${formatBytes(image.size)}), written and verified.`,
-        ),
-        ...result.removed.map((name) => `Removed ${name} (--keep ${keep}).`),
-      ]);
+      report(result);
     } finally {
       await disk.close();
     }

@@ -1,4 +1,5 @@
 import { add } from './add.js';
+import { batch } from './batch.js';
 import { drives } from './drives.js';
 import { inspect } from './inspect.js';
 import { keydisk } from './keydisk.js';
@@ -9,4 +10,4 @@ import type { Command } from './support.js';
 import { verify } from './verify.js';
 
 /** Every astcard command, in the order --help lists them. */
-export const COMMANDS: Command[] = [drives, prepare, inspect, add, remove, verify, loader, keydisk];
+export const COMMANDS: Command[] = [drives, prepare, inspect, add, remove, verify, loader, keydisk, batch];

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CardError } from '../../core/card/card-error.js';
 import {
@@ -11,13 +13,24 @@ import {
   writeKeydiskToDevice,
 } from '../../core/card/keydisk.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
-import { formatBytes, UsageError } from '../output.js';
-import { asUsage, type Command, cancelOnInterrupt, openForChange, parseSize, progressTo } from './support.js';
+import { formatBytes, type Output, UsageError } from '../output.js';
+import {
+  asUsage,
+  type Command,
+  cancelOnInterrupt,
+  DRIVE_OPTIONS,
+  type DriveAnswers,
+  isDrive,
+  openForChange,
+  parseSize,
+  progressTo,
+  runOnDrive,
+} from './support.js';
 
 const USAGE = [
-  'keydisk create <card> [--size N] [--force] [--yes]      a new ASTKD keydisk as kd.img on the card',
+  'keydisk create <card> [--size N] [--force] [--yes] [--confirm-name NAME]  a new ASTKD keydisk as kd.img on the card',
   'keydisk create <file|drive> --raw [--size N] [--force] [--yes]  …or a whole image file or drive of its own',
-  'keydisk import <card> <kd.img> [--force] [--yes]        put an existing keydisk on the card',
+  'keydisk import <card> <kd.img> [--force] [--yes] [--confirm-name NAME]  put an existing keydisk on the card',
   "keydisk export <card> <file> [--force]                  copy the card's keydisk off it",
 ];
 
@@ -34,7 +47,7 @@ export const keydisk: Command = {
           size: { type: 'string' },
           raw: { type: 'boolean' },
           force: { type: 'boolean' },
-          yes: { type: 'boolean' },
+          ...DRIVE_OPTIONS,
         },
       }),
     );
@@ -73,6 +86,13 @@ export const keydisk: Command = {
         }
         return;
       }
+      if (await isDrive(target)) {
+        const result = await placeOnDrive(target, data, null, values, out);
+        out.result({ target, ...result, placement: 'card' }, () => [
+          `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`,
+        ]);
+        return;
+      }
       await onCard(target, values.yes, async (disk) => {
         const result = await putKeydiskOnCard(disk, data, options);
         out.result({ target, ...result, placement: 'card' }, () => [
@@ -85,6 +105,13 @@ export const keydisk: Command = {
       if (file === undefined) throw usage();
       const data = await readSource(file);
       checkKeydisk(data, file);
+      if (await isDrive(target)) {
+        const result = await placeOnDrive(target, data, file, values, out);
+        out.result({ target, ...result, placement: 'card' }, () => [
+          `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`,
+        ]);
+        return;
+      }
       await onCard(target, values.yes, async (disk) => {
         const result = await putKeydiskOnCard(disk, data, options);
         out.result({ target, ...result, placement: 'card' }, () => [
@@ -122,6 +149,34 @@ async function onCard(
     await disk.flush();
   } finally {
     await disk.close();
+  }
+}
+
+type PlacedKeydisk = Awaited<ReturnType<typeof putKeydiskOnCard>>;
+
+/**
+ * A keydisk goes onto a drive through the writer, which reads it from a file: the user's own file for
+ * import, a private temporary copy of the new one for create.
+ */
+async function placeOnDrive(
+  target: string,
+  data: Uint8Array,
+  file: string | null,
+  answers: DriveAnswers & { force?: boolean | undefined },
+  out: Output,
+): Promise<PlacedKeydisk> {
+  const dir = file === null ? await mkdtemp(join(tmpdir(), 'astcard-keydisk-')) : null;
+  try {
+    const path = dir ? join(dir, 'kd.img') : resolve(file as string);
+    if (dir) await writeFile(path, data, { mode: 0o600 });
+    const job = {
+      kind: 'keydisk-place',
+      keydisk: path,
+      ...(answers.force ? { replace: true } : {}),
+    } as const;
+    return (await runOnDrive(target, job, answers, out, 'put a keydisk on it')) as PlacedKeydisk;
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 

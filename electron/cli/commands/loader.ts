@@ -1,24 +1,42 @@
 import { parseArgs } from 'node:util';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
-import { updateLoader } from '../../core/card/loader-update.js';
-import { UsageError } from '../output.js';
-import { asUsage, type Command, cancelOnInterrupt, openForChange, progressTo } from './support.js';
+import { type UpdateLoaderResult, updateLoader } from '../../core/card/loader-update.js';
+import { type Output, UsageError } from '../output.js';
+import {
+  asUsage,
+  type Command,
+  cancelOnInterrupt,
+  DRIVE_OPTIONS,
+  isDrive,
+  openForChange,
+  progressTo,
+  runOnDrive,
+} from './support.js';
 
 export const loader: Command = {
   name: 'loader',
-  usage: 'loader update <target> [--force] [--yes]',
+  usage: 'loader update <target> [--force] [--yes] [--confirm-name NAME]',
   summary: "put this app's loader on a card (the old one stays as a fallback) and repair SYSLINUX",
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
         args,
         allowPositionals: true,
-        options: { force: { type: 'boolean' }, yes: { type: 'boolean' } },
+        options: { force: { type: 'boolean' }, ...DRIVE_OPTIONS },
       }),
     );
     const [action, target, ...extra] = positionals;
     if (action !== 'update' || !target || extra.length > 0)
       throw new UsageError(`usage: astcard ${loader.usage}`);
+    if (await isDrive(target)) {
+      const job = { kind: 'loader-update', ...(values.force ? { force: true } : {}) } as const;
+      report(
+        out,
+        target,
+        (await runOnDrive(target, job, values, out, 'update its loader')) as UpdateLoaderResult,
+      );
+      return;
+    }
     const [assets, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const disk = await openForChange(target, values.yes);
     try {
@@ -30,25 +48,29 @@ export const loader: Command = {
         signal: cancelOnInterrupt(),
       });
       await disk.flush();
-      out.result(result, () => {
-        const lines: string[] = [];
-        if (result.syslinuxRepaired.length > 0)
-          lines.push(`Repaired SYSLINUX (${result.syslinuxRepaired.join(', ')}).`);
-        if (!result.changed) {
-          lines.push(`${target} already has loader ${result.loaderVersion}; nothing to do.`);
-          return lines;
-        }
-        lines.push(
-          `Updated the loader on ${target} to ${result.loaderVersion}${result.previousVersion ? ` (was ${result.previousVersion})` : ''}.`,
-        );
-        if (result.fallback)
-          lines.push(
-            `The previous loader stays on the card as the "previous" entry (${result.fallback.kernel}, ${result.fallback.initrd}).`,
-          );
-        return lines;
-      });
+      report(out, target, result);
     } finally {
       await disk.close();
     }
   },
 };
+
+function report(out: Output, target: string, result: UpdateLoaderResult): void {
+  out.result(result, () => {
+    const lines: string[] = [];
+    if (result.syslinuxRepaired.length > 0)
+      lines.push(`Repaired SYSLINUX (${result.syslinuxRepaired.join(', ')}).`);
+    if (!result.changed) {
+      lines.push(`${target} already has loader ${result.loaderVersion}; nothing to do.`);
+      return lines;
+    }
+    lines.push(
+      `Updated the loader on ${target} to ${result.loaderVersion}${result.previousVersion ? ` (was ${result.previousVersion})` : ''}.`,
+    );
+    if (result.fallback)
+      lines.push(
+        `The previous loader stays on the card as the "previous" entry (${result.fallback.kernel}, ${result.fallback.initrd}).`,
+      );
+    return lines;
+  });
+}

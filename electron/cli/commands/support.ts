@@ -1,6 +1,9 @@
 /** What every command shares: the Command shape, usage errors, sizes, progress and opening targets. */
 import type { Progress } from '../../core/card/progress.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
+import { readIdentity } from '../../core/drives/identity.js';
+import type { WriterJob } from '../../core/writer/jobs.js';
+import { runWriterJob } from '../../core/writer/writer-client.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../output.js';
 
@@ -40,12 +43,55 @@ export function progressTo(out: Output) {
     });
 }
 
-/** A card's target, opened for writing: a drive needs --yes like prepare. */
+/** A card's target, opened for writing in this process: an image file (drives go through the writer). */
 export async function openForChange(target: string, yes: boolean | undefined) {
   if ((await targetKind(target)) === 'block-device' && !yes) {
     throw new UsageError(`${target} is a drive; add --yes to change it.`);
   }
   return openTarget(target);
+}
+
+/** The options every command that may write a drive takes: --yes, and --confirm-name for a system drive. */
+export const DRIVE_OPTIONS = {
+  yes: { type: 'boolean' },
+  'confirm-name': { type: 'string' },
+} as const;
+
+export interface DriveAnswers {
+  yes?: boolean | undefined;
+  'confirm-name'?: string | undefined;
+}
+
+/**
+ * Runs one job on a drive through the privileged writer, which re-reads the drive, applies the drive
+ * rules (system: the name typed exactly; over 128 GB: --yes) and refuses anything else. The identity is
+ * read here, when the user named the drive, so a card swapped in between is noticed.
+ */
+export async function runOnDrive(
+  target: string,
+  job: WriterJob,
+  answers: DriveAnswers,
+  out: Output,
+  what = 'change it',
+): Promise<unknown> {
+  const typedName = answers['confirm-name'];
+  if (!answers.yes && typedName === undefined) {
+    throw new UsageError(
+      `${target} is a drive; add --yes to ${what} (a system drive needs --confirm-name with its name typed exactly).`,
+    );
+  }
+  const identity = await readIdentity(target);
+  const { result } = await runWriterJob({
+    target: { device: target, identity, typedName: typedName ?? null, confirmed: answers.yes === true },
+    job,
+    onProgress: progressTo(out),
+    signal: cancelOnInterrupt(),
+  });
+  return result;
+}
+
+export async function isDrive(target: string): Promise<boolean> {
+  return (await targetKind(target)) === 'block-device';
 }
 
 let interrupt: AbortController | null = null;

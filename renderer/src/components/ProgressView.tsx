@@ -2,17 +2,24 @@ import type { JobProgress } from '../../../shared/api.js';
 import { formatBytes, formatEta, formatSpeed, phaseLabel } from '../format.js';
 import { useJobs } from '../stores/jobs-store.js';
 
-/** One job's progress: what it is doing, how far, how fast, how long still. */
+/**
+ * One job's progress — or, with `cardId`, one card's part of it: what it is doing, how far, how fast,
+ * how long still.
+ */
 export function ProgressView({
   jobId,
   title,
   cancellable,
+  cardId,
 }: {
   jobId: string;
   title: string;
   cancellable?: boolean;
+  cardId?: string;
 }) {
-  const progress: JobProgress | undefined = useJobs((state) => state.progress[jobId]);
+  const progress: JobProgress | undefined = useJobs((state) =>
+    cardId === undefined ? state.progress[jobId] : state.perCard[jobId]?.[cardId],
+  );
   const cancelling = useJobs((state) => state.cancelling[jobId] === true);
   const cancel = useJobs((state) => state.cancel);
   const fraction = progress && progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;

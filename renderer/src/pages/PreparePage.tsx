@@ -1,4 +1,7 @@
+import { useEffect } from 'react';
+import { api } from '../api/api.js';
 import { ProgressView } from '../components/ProgressView.js';
+import { useCards } from '../stores/cards-store.js';
 import { type PrepareStep, usePrepare } from '../stores/prepare-store.js';
 import { DoneStep } from './PrepareResult.js';
 import { CardsStep, ImagesStep, OptionsStep } from './PrepareSteps.js';
@@ -13,6 +16,15 @@ const STEPS: Array<{ step: PrepareStep; label: string }> = [
 /** Prepare a new card: choose images → choose cards → options → go, then the result. */
 export function PreparePage() {
   const step = usePrepare((state) => state.step);
+  // Leaving Prepare: the card list goes back to the plain rules (no "too small" for images not chosen).
+  useEffect(
+    () => () => {
+      void api()
+        .planPrepare([], { mode: 'none' })
+        .catch(() => undefined);
+    },
+    [],
+  );
   const at = step === 'done' ? STEPS.length : STEPS.findIndex((entry) => entry.step === step);
   return (
     <main className="page" aria-labelledby="prepare-title">
@@ -45,7 +57,24 @@ export function PreparePage() {
   );
 }
 
+/** One bar per card when several are written, each under the card's own name; one Cancel for all. */
 function RunningStep() {
   const jobId = usePrepare((state) => state.jobId);
-  return jobId ? <ProgressView jobId={jobId} title="Preparing" cancellable /> : null;
+  const chosen = usePrepare((state) => state.cards);
+  const cards = useCards((state) => state.cards);
+  if (!jobId) return null;
+  if (chosen.length < 2) return <ProgressView jobId={jobId} title="Preparing" cancellable />;
+  return (
+    <div className="progress-cards">
+      {chosen.map((id, index) => (
+        <ProgressView
+          key={id}
+          jobId={jobId}
+          cardId={id}
+          title={`Card ${index + 1} of ${chosen.length}: ${cards.find((card) => card.id === id)?.title ?? id}`}
+          cancellable={index === chosen.length - 1}
+        />
+      ))}
+    </div>
+  );
 }

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { api } from '../api/api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusDot } from '../components/StatusDot.js';
 import { formatBytes } from '../format.js';
@@ -85,6 +86,13 @@ export function CardsStep() {
   const cardsState = useCards();
   const cards = visibleCards(cardsState);
   const hiddenCount = cardsState.cards.filter((card) => card.hidden).length;
+  // The list is classified against the chosen images: a card too small for them says so here, not at start.
+  const { images, keydisk } = state;
+  useEffect(() => {
+    void api()
+      .planPrepare(images, keydisk)
+      .catch(() => undefined);
+  }, [images, keydisk]);
   return (
     <section className="panel" aria-labelledby="step-cards">
       <h2 id="step-cards">Which cards should be erased and prepared?</h2>
@@ -96,6 +104,8 @@ export function CardsStep() {
               <input
                 type="checkbox"
                 checked={state.cards.includes(card.id)}
+                // A drive the rules block can be unticked, never ticked.
+                disabled={card.access === 'blocked' && !state.cards.includes(card.id)}
                 onChange={() => state.toggleCard(card.id)}
               />
               <span className="card-main">

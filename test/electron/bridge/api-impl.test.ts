@@ -44,7 +44,11 @@ describe('the API implementation', () => {
       ['/dev/astcard-test-system', true, 'System drive — hidden'],
     ]);
     expect(first[0]?.title).toBe('Disk astcard-test-system');
-    expect(first[0]?.warnings.join(' ')).toMatch(/system drive.*larger than 128 GB/);
+    // The core's drive rules and words, as `astcard drives` shows them: a typed name, and why.
+    expect(first[0]).toMatchObject({ system: true, access: 'type-name', confirmName: 'astcard-test-system' });
+    expect(first[0]?.warnings.join(' ')).toMatch(
+      /system \(internal\) drive.*type astcard-test-system exactly.*256 GB, larger than any usual AstLinux card/,
+    );
 
     const pluggedAt = Date.now();
     plugged = [systemDisk, stick];
@@ -57,6 +61,8 @@ describe('the API implementation', () => {
       hidden: false,
       status: 'Cannot be read',
       title: 'Generic Flash Disk',
+      access: 'ok',
+      warnings: [],
     });
 
     plugged = [systemDisk];
@@ -93,6 +99,33 @@ describe('the API implementation', () => {
     await expect(service.api.createCardImage(`${path}.tiny`, 1024)).rejects.toMatchObject({
       code: 'create-failed',
     });
+  });
+
+  test('the chosen images flag a card too small for them while cards are chosen, and prepare refuses it', async () => {
+    const tiny: DriveInfo = { ...stick, device: '/dev/astcard-test-tiny', size: 4 * 1024 * 1024 };
+    service = createAstcardService({ appVersion: 't', drives: { list: async () => [stick, tiny] } });
+    const images = mkdtempSync(join(tmpdir(), 'astcard-api-images-'));
+    const image = join(images, 'AstLinux-1.0.0.img');
+    execFileSync('truncate', ['-s', '6M', image]);
+    await service.api.listCards();
+    const planned = await service.api.planPrepare([image], { mode: 'none' });
+    const byId = (cards: CardSummary[], id: string) => cards.find((card) => card.id === id);
+    expect(byId(planned, tiny.device)).toMatchObject({ access: 'blocked', hidden: false });
+    expect(byId(planned, tiny.device)?.warnings.join(' ')).toMatch(
+      /too small: it holds 5 MB, the card needs \d+ MB/,
+    );
+    expect(byId(planned, stick.device)).toMatchObject({ access: 'ok', warnings: [] });
+    await expect(
+      service.api.prepareCards({
+        jobId: 'tiny',
+        cards: [tiny.device],
+        images: [image],
+        keydisk: { mode: 'none' },
+        layout: 'mbr',
+      }),
+    ).rejects.toMatchObject({ code: 'drive-refused', message: expect.stringMatching(/too small/) });
+    const plain = await service.api.planPrepare([], { mode: 'none' });
+    expect(byId(plain, tiny.device)).toMatchObject({ access: 'ok', warnings: [] });
   });
 
   test('names drives people can recognise', () => {

@@ -70,3 +70,30 @@ describe('refusePrepare', () => {
     expect(codeOf(() => refusePrepare(web, [usb], mounted))).toBeNull();
   });
 });
+
+describe('refusePrepare with the drive rules', () => {
+  test('refuses a drive the rules block, in their words, and passes one with notes only', () => {
+    const locked = {
+      code: 'read-only' as const,
+      severity: 'blocked' as const,
+      message: 'sdb is write-protected. Slide the lock switch.',
+    };
+    const mounted = { code: 'mounted' as const, severity: 'note' as const, message: 'sdb is in use.' };
+    let caught: { code: string; message: string } | null = null;
+    try {
+      refusePrepare(request(), [usb], noMounts, () => [mounted, locked]);
+    } catch (error) {
+      caught = error as { code: string; message: string };
+    }
+    expect(caught).toMatchObject({ code: 'drive-refused', message: locked.message });
+    expect(codeOf(() => refusePrepare(request(), [usb], noMounts, () => [mounted]))).toBeNull();
+  });
+
+  test('the typed name is the one the rules give, matched exactly', () => {
+    const named: CardSummary = { ...system, confirmName: 'PhysicalDrive1' };
+    const typed = (name: string) => request({ cards: [named.id], typedNames: { [named.id]: name } });
+    expect(codeOf(() => refusePrepare(typed('PhysicalDrive1'), [named], noMounts))).toBeNull();
+    expect(codeOf(() => refusePrepare(typed(' PhysicalDrive1'), [named], noMounts))).toBe('system-drive');
+    expect(codeOf(() => refusePrepare(typed('physicaldrive1'), [named], noMounts))).toBe('system-drive');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Batch fan-out (issue 10): one image set onto 4 card image files at once, against the same onto 1. The
+ * source is read once and fanned out; each card is written, read back and inspected on its own. Goal: the
+ * 4-card batch takes ≤ 1.5× the single card's time. Medians of three runs; the source is in the page cache.
+ *
+ * On image files in the page cache the work is CPU-bound (every card's bytes are hashed as they are written
+ * and again when read back), so the ratio there says how well 2 cores share 4 cards' hashing. A second
+ * measurement throttles each target's writes to a card-like 20 MB/s, where the fan-out has to keep every
+ * card busy from the one source read: there the ratio should stay near 1×.
+ * Run: npx tsx bench/batch.bench.ts
+ */
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type BatchTarget, runBatch } from '../electron/core/batch/batch-job.js';
+import { BatchReport } from '../electron/core/batch/batch-report.js';
+import type { BlockDevice } from '../electron/core/block/block-device.js';
+import { FileBlockDevice } from '../electron/core/block/file-block-device.js';
+import { loadLoaderAssets, loadSyslinuxAssets } from '../electron/core/card/assets.js';
+import { imageFromFile } from '../electron/core/card/image-source.js';
+
+const MiB = 1024 * 1024;
+const IMAGE_BYTES = 128 * MiB;
+const CARD_BYTES = 192 * MiB;
+const RUNS = 3;
+const GOAL = 1.5;
+const CARD_WRITE_BYTES_PER_SECOND = 20e6;
+const THROTTLED_IMAGE_BYTES = 24 * MiB;
+
+/** A target that takes writes no faster than a real card would. */
+function cardSpeed(inner: BlockDevice): BlockDevice {
+  let busyUntil = performance.now();
+  return {
+    get size() {
+      return inner.size;
+    },
+    get sectorSize() {
+      return inner.sectorSize;
+    },
+    get name() {
+      return inner.name;
+    },
+    read: (offset, length) => inner.read(offset, length),
+    async write(offset, data) {
+      busyUntil = Math.max(busyUntil, performance.now()) + (1000 * data.length) / CARD_WRITE_BYTES_PER_SECOND;
+      await inner.write(offset, data);
+      const wait = busyUntil - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    },
+    flush: () => inner.flush(),
+    close: () => inner.close(),
+  } as BlockDevice;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'astcard-batch-bench-'));
+try {
+  const makeImage = (version: string, bytes: number) => {
+    const path = join(work, `AstLinux-${version}.img`);
+    const chunk = Buffer.alloc(8 * MiB);
+    writeFileSync(path, new Uint8Array(0));
+    for (let done = 0; done < bytes; done += chunk.length) {
+      randomFillSync(chunk);
+      writeFileSync(path, chunk, { flag: 'a' });
+    }
+    const digest = createHash('sha1').update(readFileSync(path)).digest('hex');
+    writeFileSync(`${path}.sha1`, `${digest}  AstLinux-${version}.img\n`);
+    return path;
+  };
+  const image = makeImage('1.7.0', IMAGE_BYTES);
+  const smallImage = makeImage('1.7.1', THROTTLED_IMAGE_BYTES);
+  const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+
+  async function batchOf(cards: number, run: number, throttled = false): Promise<number> {
+    const targets: BatchTarget[] = Array.from({ length: cards }, (_, i) => {
+      const path = join(work, `card-${cards}-${run}-${i}.img`);
+      const open = () => FileBlockDevice.create(path, CARD_BYTES);
+      return { slot: `${i + 1}`, target: path, open: throttled ? async () => cardSpeed(await open()) : open };
+    });
+    const report = await BatchReport.open(join(work, `report-${cards}-${run}-${throttled}`));
+    const start = performance.now();
+    const records = await runBatch(targets, {
+      batch: 'bench',
+      images: [await imageFromFile(throttled ? smallImage : image)],
+      loader,
+      syslinux,
+      report,
+    });
+    const ms = performance.now() - start;
+    if (!records.every((record) => record.verified))
+      throw new Error(`a card failed: ${records.map((r) => r.error).join('; ')}`);
+    for (const target of targets) rmSync(target.target);
+    return ms;
+  }
+
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  const single: number[] = [];
+  const four: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    single.push(await batchOf(1, run));
+    four.push(await batchOf(4, run));
+  }
+  const ratio = median(four) / median(single);
+  const slowSingle = await batchOf(1, 9, true);
+  const slowFour = await batchOf(4, 9, true);
+  console.log(
+    `batch, 1 card,  ${IMAGE_BYTES / MiB} MiB image: ${(median(single) / 1000).toFixed(2)} s (median of ${RUNS})`,
+  );
+  console.log(
+    `batch, 4 cards, ${IMAGE_BYTES / MiB} MiB image: ${(median(four) / 1000).toFixed(2)} s (median of ${RUNS})`,
+  );
+  console.log(`4 cards / 1 card: ${ratio.toFixed(2)}× (goal ≤ ${GOAL}×) ${ratio <= GOAL ? 'MET' : 'MISSED'}`);
+  console.log(
+    `at card speed (${CARD_WRITE_BYTES_PER_SECOND / 1e6} MB/s writes, ${THROTTLED_IMAGE_BYTES / MiB} MiB image): 1 card ${(slowSingle / 1000).toFixed(2)} s, 4 cards ${(slowFour / 1000).toFixed(2)} s, ${(slowFour / slowSingle).toFixed(2)}×`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

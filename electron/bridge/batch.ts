@@ -1,0 +1,152 @@
+/**
+ * The batch screen's side of the API: runs a batch over the cards the window chose, reports each card's
+ * progress under its own card id (and "done"/"failed" when it is over), and keeps one report folder per
+ * batch under the app's batch folder (ASTCARD_BATCH_DIR, or ~/.astcard/batches).
+ */
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AstcardApi, BatchHistoryEntry, BatchRequest, CardSummary } from '../../shared/api.js';
+import { type BatchTarget, runBatch } from '../core/batch/batch-job.js';
+import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
+import { parseCardValues } from '../core/batch/card-values.js';
+import { RowPool } from '../core/batch/row-pool.js';
+import { loadLoaderAssets, loadSyslinuxAssets } from '../core/card/assets.js';
+import { createKeydiskImage } from '../core/card/keydisk.js';
+import { resolveImageSources } from '../core/card/sources.js';
+import { openTarget } from '../core/card/target.js';
+import { assertSameIdentity, readIdentity } from '../core/drives/identity.js';
+import { AppError } from './app-error.js';
+import type { Jobs } from './jobs.js';
+import { readKeydiskFile } from './keydisk.js';
+
+export interface BatchDeps {
+  jobs: Jobs;
+  card(id: string): Promise<CardSummary>;
+  /** Tells the card list its cards changed. */
+  changed(): Promise<unknown>;
+  /** Where batch reports live; ASTCARD_BATCH_DIR or ~/.astcard/batches by default. */
+  reportRoot?: string;
+}
+
+type BatchApi = Pick<AstcardApi, 'runBatch' | 'batchHistory' | 'exportBatchReport'>;
+
+export function batchApi(deps: BatchDeps): BatchApi {
+  const root = () =>
+    deps.reportRoot ?? process.env.ASTCARD_BATCH_DIR ?? join(homedir(), '.astcard', 'batches');
+  const folder = (name: string) => {
+    const safe = name
+      .trim()
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[.-]+/, '');
+    if (!safe) throw new AppError('nothing-chosen', 'Give the batch a name (an order number, a date…).');
+    return join(root(), safe);
+  };
+
+  return {
+    async runBatch(request: BatchRequest) {
+      if (request.cards.length === 0) throw new AppError('nothing-chosen', 'Choose the cards to write.');
+      if (request.images.length === 0) throw new AppError('nothing-chosen', 'Choose the images to write.');
+      if (request.csvPath && request.keydisk.mode === 'none') {
+        throw new AppError('keydisk', 'Per-card values need a keydisk: choose a template or a new keydisk.');
+      }
+      const cards = await Promise.all(request.cards.map((id) => deps.card(id)));
+      const system = cards.find((card) => card.system);
+      if (system) {
+        throw new AppError('system-drive', `${system.location} is a system drive; a batch never writes one.`);
+      }
+      const dir = folder(request.name);
+      const template = request.keydisk.mode === 'none' ? null : await templateBytes(request);
+      const rows = request.csvPath
+        ? new RowPool(parseCardValues(await readCsv(request.csvPath)), await readUsedRows(dir))
+        : null;
+      return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
+        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+        const images = await resolveImageSources(request.images, { signal });
+        const targets: BatchTarget[] = await Promise.all(
+          cards.map((card, index) => batchTarget(card, index)),
+        );
+        try {
+          return await runBatch(targets, {
+            batch: request.name,
+            images,
+            loader,
+            syslinux,
+            keydisk: template ? (rows ? { template, rows } : { data: template }) : null,
+            report: await BatchReport.open(dir),
+            signal,
+            onStatus: (status) =>
+              progressFor(status.target)(
+                status.progress ?? {
+                  phase: status.state,
+                  done: status.state === 'done' || status.state === 'failed' ? 1 : 0,
+                  total: 1,
+                  ...(status.keydiskId ? { item: status.keydiskId } : {}),
+                },
+              ),
+          });
+        } finally {
+          await deps.changed();
+        }
+      });
+    },
+
+    async batchHistory() {
+      const names = await readdir(root()).catch(() => [] as string[]);
+      const entries: BatchHistoryEntry[] = [];
+      for (const name of names) {
+        const cards = await readReport(join(root(), name));
+        if (cards.length > 0) entries.push({ name, cards });
+      }
+      const last = (entry: BatchHistoryEntry) => entry.cards.at(-1)?.endedAt ?? '';
+      return entries.sort((a, b) => last(b).localeCompare(last(a)));
+    },
+
+    async exportBatchReport(name, path, format) {
+      const dir = folder(name);
+      const cards = await readReport(dir);
+      if (cards.length === 0)
+        throw new AppError('nothing-chosen', `There is no report for the batch "${name}".`);
+      if (format === 'csv') await copyFile(join(dir, REPORT_CSV), path);
+      else await writeFile(path, `${JSON.stringify({ batch: name, cards }, null, 2)}\n`);
+    },
+  };
+}
+
+/** A chosen card as a batch target: a drive's model and serial for the report, checked again before writing. */
+async function batchTarget(card: CardSummary, index: number): Promise<BatchTarget> {
+  const slot = `${index + 1}`;
+  if (card.kind === 'image-file') {
+    return {
+      slot,
+      target: card.id,
+      model: 'image file',
+      serial: card.title,
+      open: () => openTarget(card.id),
+    };
+  }
+  const identity = await readIdentity(card.id).catch(() => null);
+  return {
+    slot,
+    target: card.id,
+    model: identity?.model ?? card.title,
+    serial: identity?.serial ?? null,
+    open: async () => {
+      if (identity) await assertSameIdentity(identity);
+      return openTarget(card.id);
+    },
+  };
+}
+
+async function templateBytes(request: BatchRequest): Promise<Uint8Array> {
+  if (request.keydisk.mode === 'import') return readKeydiskFile(request.keydisk.path);
+  return createKeydiskImage();
+}
+
+async function readCsv(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AppError('file-missing', `Cannot read the CSV ${path}. Check the file name.`, { cause: error });
+  }
+}
