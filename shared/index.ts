@@ -4,5 +4,6 @@ export * from './errors.js';
 export * from './handoff.js';
 export * from './kernel-cmdline.js';
 export * from './loader-config.js';
+export * from './remote-source.js';
 export * from './syslinux-config.js';
 export * from './versions.js';

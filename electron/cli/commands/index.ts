@@ -5,9 +5,23 @@ import { inspect } from './inspect.js';
 import { keydisk } from './keydisk.js';
 import { loader } from './loader.js';
 import { prepare } from './prepare.js';
+import { publish } from './publish.js';
 import { remove } from './remove.js';
+import { source } from './source.js';
 import type { Command } from './support.js';
 import { verify } from './verify.js';
 
 /** Every astcard command, in the order --help lists them. */
-export const COMMANDS: Command[] = [drives, prepare, inspect, add, remove, verify, loader, keydisk, batch];
+export const COMMANDS: Command[] = [
+  drives,
+  prepare,
+  inspect,
+  add,
+  remove,
+  verify,
+  loader,
+  keydisk,
+  batch,
+  publish,
+  source,
+];

@@ -31,8 +31,10 @@ export {
   writeKeydiskToDevice,
 } from './keydisk.js';
 export { type UpdateLoaderOptions, type UpdateLoaderResult, updateLoader } from './loader-update.js';
+export { type CardSources, readCardSources, setCardSources } from './network-source.js';
 export { type PrepareOptions, type PrepareResult, prepareCard } from './prepare.js';
 export type { Progress, ProgressListener, ProgressPhase } from './progress.js';
+export { type PublishResult, publishImages, writeIndex } from './publish.js';
 export { resolveImageSource, resolveImageSources } from './sources.js';
 export { openTarget, targetKind } from './target.js';
 export { isUrl, type UrlSourceOptions } from './url-source.js';

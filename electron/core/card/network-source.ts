@@ -1,0 +1,113 @@
+/**
+ * A card's network boot sources: the `astlinux.source=` option on the APPEND line of the label the card
+ * boots. Every other option, console and label is kept as written. syslinux.cfg is written whole under a
+ * temporary name and renamed over the old one, so a cut leaves either the old or the new configuration.
+ */
+import { type LoaderOptions, parseLoaderOptions } from '../../../shared/loader-config.js';
+import { formatSourceList, parseSourceList } from '../../../shared/remote-source.js';
+import {
+  formatSyslinuxConfig,
+  parseSyslinuxConfig,
+  setLabelLoaderOptions,
+} from '../../../shared/syslinux-config.js';
+import type { BlockDevice } from '../block/block-device.js';
+import { FatError } from '../fat/fat-error.js';
+import type { FatVolume } from '../fat/fat-volume.js';
+import { CARD_FILES } from './assets.js';
+import { CardError } from './card-error.js';
+import { openCardVolume } from './card-volume.js';
+import { defaultLabel } from './loader-files.js';
+
+const CONFIG_TEMP = 'syslinux.src';
+const MAX_CONFIG_BYTES = 64 * 1024;
+
+export interface CardSources {
+  /** Source folders, normalised, in the order the loader tries them. */
+  urls: string[];
+  /** Whether the card's own images are the last resort (`card=no` turns that off). */
+  cardFallback: boolean;
+}
+
+/** What the card's booting label asks for now. */
+export async function readCardSources(disk: BlockDevice): Promise<CardSources> {
+  const { volume } = await openCardVolume(disk, { readOnly: true });
+  return sourcesOf(await loaderOptions(volume));
+}
+
+/**
+ * Sets (or, with no urls, clears) the card's sources. Addresses are checked before anything is written:
+ * a typo is refused here rather than found at boot.
+ */
+export async function setCardSources(
+  disk: BlockDevice,
+  urls: readonly string[],
+  options: { cardFallback?: boolean } = {},
+): Promise<CardSources> {
+  const cardFallback = options.cardFallback ?? true;
+  if (urls.length === 0 && !cardFallback) {
+    throw new CardError('invalid-option', 'Without any network source the card must boot its own images.');
+  }
+  let value: string;
+  try {
+    value = urls.length === 0 ? '' : formatSourceList(urls, cardFallback ? 'last' : 'no');
+  } catch (error) {
+    throw new CardError('invalid-option', `${(error as Error).message}.`, { cause: error });
+  }
+  const { volume } = await openCardVolume(disk);
+  const text = await readConfig(volume);
+  const config = parseSyslinuxConfig(text);
+  const label = defaultLabel(config);
+  if (!label)
+    throw new CardError(
+      'loader-update-failed',
+      'The card’s syslinux.cfg has no boot entry; prepare it again.',
+    );
+  const current = parseLoaderOptions(label.append).options;
+  // console= is left out so the consoles keep their place and spelling: only astlinux.* is rewritten.
+  const wanted: Partial<LoaderOptions> = {
+    pin: current.pin,
+    sources: value === '' ? [] : value.split(','),
+    keydisk: current.keydisk,
+    card: current.card,
+    rescue: current.rescue,
+    onfail: current.onfail,
+    debug: current.debug,
+  };
+  const updated = formatSyslinuxConfig(setLabelLoaderOptions(config, label.name, wanted));
+  await volume.writeFile(CONFIG_TEMP, new TextEncoder().encode(updated));
+  await volume.rename(CONFIG_TEMP, CARD_FILES.config, { replace: true });
+  return sourcesOf({ ...current, sources: wanted.sources ?? [] });
+}
+
+async function loaderOptions(volume: FatVolume): Promise<LoaderOptions> {
+  const label = defaultLabel(await readConfig(volume));
+  if (!label)
+    throw new CardError(
+      'loader-update-failed',
+      'The card’s syslinux.cfg has no boot entry; prepare it again.',
+    );
+  return parseLoaderOptions(label.append).options;
+}
+
+function sourcesOf(options: LoaderOptions): CardSources {
+  if (options.sources.length === 0) return { urls: [], cardFallback: true };
+  const list = parseSourceList(options.sources.join(','));
+  if (!list.ok) return { urls: options.sources.slice(), cardFallback: true };
+  const urls: string[] = [];
+  for (const entry of list.entries) if (entry.kind === 'remote') urls.push(entry.source.url);
+  return { urls, cardFallback: list.cardAllowed };
+}
+
+async function readConfig(volume: FatVolume): Promise<string> {
+  try {
+    const entry = await volume.stat(CARD_FILES.config);
+    if (entry.size <= MAX_CONFIG_BYTES)
+      return new TextDecoder().decode(await volume.readFile(CARD_FILES.config));
+  } catch (error) {
+    if (!(error instanceof FatError && error.code === 'not-found')) throw error;
+  }
+  throw new CardError(
+    'not-a-card',
+    'This card has no usable syslinux.cfg: prepare it (or update its loader) first.',
+  );
+}
