@@ -118,6 +118,8 @@ export function buildLoader(options = {}) {
   copyExecutable(join(here, 'init'), join(stage, 'init'));
   mkdirSync(dirname(join(stage, PLAN_IN_INITRAMFS)), { recursive: true });
   copyFileSync(planFile, join(stage, PLAN_IN_INITRAMFS));
+  // Sourced by init only when astlinux.source names a network source.
+  copyExecutable(join(here, 'network.sh'), join(dirname(join(stage, PLAN_IN_INITRAMFS)), 'network.sh'));
   const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
   writeFileSync(join(stage, 'etc/astcard/loader-version'), `${version}\n`);
 

@@ -32,9 +32,30 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function qemuArgs(disks: Disk[]): string[] {
+/**
+ * An e1000 on QEMU's user network, `restrict=on` so no packet leaves the emulator. Its DHCP server and its
+ * TFTP server (serving `tftpRoot`) still answer; the host itself is reachable only through `guestfwd`
+ * rules, because restrict=on also cuts the guest off the host's own ports at 10.0.2.2.
+ */
+export interface UserNetwork {
+  tftpRoot?: string;
+  /** Each guest connection runs `command` (e.g. `busybox nc 127.0.0.1 PORT`); a chardev would be one shared stream. */
+  forwards?: { guestAddress: string; port: number; command: string }[];
+}
+
+function networkArgs(network: UserNetwork | undefined): string[] {
+  if (!network) return ['-nic', 'none'];
+  let netdev = 'user,id=n0,restrict=on';
+  if (network.tftpRoot) netdev += `,tftp=${network.tftpRoot}`;
+  for (const forward of network.forwards ?? []) {
+    netdev += `,guestfwd=tcp:${forward.guestAddress}:${forward.port}-cmd:${forward.command}`;
+  }
+  return ['-netdev', netdev, '-device', 'e1000,netdev=n0,romfile='];
+}
+
+export function qemuArgs(disks: Disk[], network?: UserNetwork): string[] {
   const args = ['-accel', 'tcg', '-m', '512', '-smp', '1', '-no-reboot', '-display', 'none', '-vga', 'none'];
-  args.push('-serial', 'stdio', '-monitor', 'none', '-nic', 'none');
+  args.push('-serial', 'stdio', '-monitor', 'none', ...networkArgs(network));
   if (disks.some((disk) => disk.interface === 'usb')) args.push('-device', 'usb-ehci,id=ehci');
   disks.forEach((disk, index) => {
     if (disk.interface === 'usb') {
@@ -50,12 +71,14 @@ export function qemuArgs(disks: Disk[]): string[] {
 }
 
 /** Boots until the guest powers off (QEMU exits), panics (-no-reboot) or `timeoutMs` passes. */
-export function boot(disks: Disk[], timeoutMs = 90_000): Promise<BootResult> {
+export function boot(disks: Disk[], timeoutMs = 90_000, network?: UserNetwork): Promise<BootResult> {
   return slot(
     () =>
       new Promise<BootResult>((resolve, reject) => {
         const started = Date.now();
-        const child = spawn('qemu-system-x86_64', qemuArgs(disks), { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('qemu-system-x86_64', qemuArgs(disks, network), {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         const chunks: Buffer[] = [];
         child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
         child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));

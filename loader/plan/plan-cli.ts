@@ -10,6 +10,7 @@ import {
   formatHandoff,
   judgeCandidate,
   normalizeDigest,
+  parseIndex,
   parseLoaderOptions,
   planBoot,
   sidecarAlgorithm,
@@ -35,6 +36,7 @@ const USAGE = [
   '       verdict <cardDir> <listingFile> <cmdlineFile> <name> <actualhex|->',
   '       handoff <cmdlineFile> <name> <cardUuid|-> <[algo:]hex|-> <keydiskLocation|->',
   '       options <cmdlineFile>',
+  '       index <indexFile>',
 ];
 
 /** Thrown for a file named on the command line that cannot be read: the caller's mistake, exit 2. */
@@ -176,6 +178,26 @@ function optionsCommand(host: PlanHost, args: readonly string[]): number {
   return EXIT_OK;
 }
 
+/**
+ * A remote source's `astlinux.index` as `image <name> <bytes|-> <sha1>` lines, from which the init writes a
+ * listing and `.sha1` files so `plan` and `verdict` judge a downloaded image exactly as one on the card.
+ * mujs cannot write files, hence lines. A bad index is one `bad <reason>` line and exit 1: the init then
+ * moves on to the next source.
+ */
+function indexCommand(host: PlanHost, args: readonly string[]): number {
+  const result = parseIndex(readArgument(host, args[0] ?? ''));
+  if (!result.ok) {
+    host.print(`bad ${result.reason.replace(/[\r\n]+/g, ' ')}`);
+    return EXIT_BAD;
+  }
+  for (const entry of result.entries) {
+    // A name with a space would split the shell's `read`; parseIndex's names never have one, but check.
+    if (/\s/.test(entry.name)) continue;
+    host.print(`image ${entry.name} ${entry.size === null ? '-' : entry.size} ${entry.sha1}`);
+  }
+  return EXIT_OK;
+}
+
 interface Command {
   readonly name: string;
   readonly arity: number;
@@ -187,6 +209,7 @@ const COMMANDS: readonly Command[] = [
   { name: 'verdict', arity: 5, run: verdictCommand },
   { name: 'handoff', arity: 5, run: handoffCommand },
   { name: 'options', arity: 1, run: optionsCommand },
+  { name: 'index', arity: 1, run: indexCommand },
 ];
 
 /** Runs one command; returns the exit code. Argument files that cannot be read are usage errors. */

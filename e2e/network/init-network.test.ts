@@ -1,0 +1,274 @@
+// Runs the loader's real init with network sources (loader/network.sh) under the busybox shell it boots
+// with, outside a VM: ASTCARD_ROOT points it at a fake root, ASTCARD_MOCK turns the side effects (mount,
+// modprobe, ip, udhcpc, kexec) into lines of an action log. The downloads are real: an HTTP server in this
+// process serves a published folder (images, astlinux.index) on 127.0.0.1, and the boot plan is the real
+// bundle under mujs. QEMU network boots are a separate matter (see loader/README.md).
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatIndex } from '../../shared/index.js';
+import { fixtureCache, projectRoot } from '../fixtures/astlinux-images.js';
+
+const BUSYBOX = join(projectRoot, '.cache/loader-stage/bin/busybox');
+const INIT = join(projectRoot, 'loader/init');
+const NETWORK = join(projectRoot, 'loader/network.sh');
+const base = join(fixtureCache, 'init-network');
+const PLAN_BUNDLE = join(base, 'astcard-plan.js');
+const VOLUME_ID = '7E57-C0DE';
+
+const MOCK = `#!/bin/sh
+log="$ASTCARD_ROOT/actions"
+case "$1" in
+mujs) shift; exec mujs "$@" ;;
+udhcpc) echo "$*" >>"$log"; [ -z "$MOCK_NO_LEASE" ] ;;
+kexec)
+	echo "$*" >>"$log"
+	if [ "$2" = -e ]; then kill -TERM "$PPID"; exit 0; fi
+	exit 0 ;;
+*) echo "$*" >>"$log" ;;
+esac
+`;
+
+/** What the HTTP server serves: path → bytes. Each test publishes its own folder. */
+const served = new Map<string, Buffer>();
+let server: Server;
+let port = 0;
+
+beforeAll(async () => {
+  if (!existsSync(BUSYBOX)) throw new Error(`${BUSYBOX} is missing: run npm run build:loader first`);
+  // Our own bundle from the current sources: the shared dist/ one may predate the plan's index command.
+  mkdirSync(base, { recursive: true });
+  execFileSync(process.execPath, ['scripts/build-shared-es5.mjs', '--out', PLAN_BUNDLE], {
+    cwd: projectRoot,
+    stdio: 'pipe',
+  });
+  server = createServer((request, response) => {
+    const body = served.get(request.url ?? '');
+    if (!body) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+});
+
+type RemoteState = 'good' | 'corrupt' | 'short';
+
+/** Publishes images under /<folder>/ with an index whose digests and sizes describe the good contents. */
+function publish(folder: string, images: Record<string, RemoteState>): string {
+  const entries = Object.entries(images).map(([name, state]) => {
+    const good = Buffer.from(`remote ${name} `.repeat(1000));
+    const sha1 = createHash('sha1').update(good).digest('hex');
+    const body =
+      state === 'corrupt'
+        ? Buffer.from(good.toString().toUpperCase())
+        : state === 'short'
+          ? good.subarray(0, 100)
+          : good;
+    served.set(`/${folder}/${name}`, body);
+    return { name, sha1, size: good.length };
+  });
+  served.set(`/${folder}/astlinux.index`, Buffer.from(formatIndex(entries)));
+  return `http://127.0.0.1:${port}/${folder}/`;
+}
+
+interface Story {
+  said: string[];
+  actions: string[];
+}
+
+function makeRoot(name: string, cardImages: string[], cmdline: string, memAvailableKb = 400_000): string {
+  const root = join(base, name);
+  rmSync(root, { recursive: true, force: true });
+  for (const dir of [
+    'proc',
+    'sys/class/block/sda1',
+    'sys/class/net/eth0',
+    'sys/class/net/lo',
+    'dev',
+    'etc/astcard',
+    'usr/share/astcard',
+    'run/astcard/card',
+    'run/astcard/image/boot',
+  ]) {
+    mkdirSync(join(root, dir), { recursive: true });
+  }
+  writeFileSync(join(root, 'sys/class/net/eth0/carrier'), '1\n');
+  writeFileSync(join(root, 'proc/uptime'), '3.14 2.00\n');
+  writeFileSync(join(root, 'proc/meminfo'), `MemTotal: 500000 kB\nMemAvailable: ${memAvailableKb} kB\n`);
+  writeFileSync(join(root, 'proc/cmdline'), `${cmdline}\n`);
+  writeFileSync(join(root, 'etc/astcard/loader-version'), '9.9.9\n');
+  writeFileSync(join(root, 'etc/astcard/modules.card'), 'vfat\n');
+  writeFileSync(join(root, 'etc/astcard/modules.image'), 'loop\next4\n');
+  copyFileSync(PLAN_BUNDLE, join(root, 'usr/share/astcard/astcard-plan.js'));
+  copyFileSync(NETWORK, join(root, 'usr/share/astcard/network.sh'));
+  const device = join(root, 'dev/sda1');
+  execFileSync('truncate', ['-s', '2M', device]);
+  execFileSync('mkfs.vfat', ['-F', '12', '-i', VOLUME_ID.replace('-', ''), device], { stdio: 'pipe' });
+  const cardDir = join(root, 'run/astcard/card');
+  writeFileSync(join(cardDir, 'syslinux.cfg'), 'DEFAULT loader\n');
+  for (const image of cardImages) {
+    writeFileSync(join(cardDir, image), `contents of ${image}\n`);
+    const hex = execFileSync('sha1sum', [join(cardDir, image)], { encoding: 'utf8' }).split(' ')[0];
+    writeFileSync(join(cardDir, `${image}.sha1`), `${hex}  ${image}\n`);
+  }
+  writeFileSync(join(root, 'run/astcard/image/boot/bzImage'), 'kernel');
+  writeFileSync(join(root, 'run/astcard/image/boot/cmdline'), 'console=ttyS0,115200 root=/dev/ram0\n');
+  writeFileSync(join(root, 'mock'), MOCK);
+  chmodSync(join(root, 'mock'), 0o755);
+  return root;
+}
+
+/** Asynchronous on purpose: the HTTP server answering the init's wget lives in this process. */
+function runInit(root: string, env: Record<string, string> = {}): Promise<Story> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BUSYBOX, ['sh', INIT], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ASTCARD_ROOT: root,
+        ASTCARD_MOCK: join(root, 'mock'),
+        ASTCARD_NET_LINK_WAIT: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const strip = (line: string) => line.split(root).join('');
+      const said = stdout
+        .split('\n')
+        .map((line) => /^\[\s*[\d.?]+\] astcard: (.*)$/.exec(line)?.[1])
+        .filter((line): line is string => line !== undefined)
+        .map(strip);
+      const actionsFile = join(root, 'actions');
+      const actions = existsSync(actionsFile)
+        ? readFileSync(actionsFile, 'utf8').split('\n').filter(Boolean).map(strip)
+        : [];
+      resolve({ said, actions });
+    });
+  });
+}
+
+const kexecLoads = (story: Story) => story.actions.filter((action) => action.startsWith('kexec -l'));
+const jumped = (story: Story) => story.actions.includes('kexec -e');
+
+describe('loader init with network sources, side effects mocked, downloads real', () => {
+  test('boots the newest remote image and tells AstLinux where it came from', async () => {
+    const url = publish('newest', { 'AstLinux-1.0.0.img': 'good', 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot('newest', ['AstLinux-2.0.0.img'], `console=ttyS0 astlinux.source=${url}`);
+    const story = await runInit(root);
+    const loads = kexecLoads(story);
+    expect(loads, story.said.join('\n')).toHaveLength(1);
+    expect(loads[0]).toContain(`astlinux.from=${url}AstLinux-1.1.0.img`);
+    expect(loads[0]).toContain('astlinux.image=AstLinux-1.1.0.img');
+    expect(jumped(story)).toBe(true);
+    expect(story.actions).toContain('udhcpc -i eth0 -t 5 -T 1 -n -q -s /run/astcard/udhcpc.script');
+    // The downloaded image really is the served one.
+    const downloaded = readFileSync(join(root, 'run/astcard/net1/AstLinux-1.1.0.img'));
+    expect(downloaded.equals(served.get('/newest/AstLinux-1.1.0.img') as Buffer)).toBe(true);
+  });
+
+  test('a corrupt remote newest falls back to the older remote image', async () => {
+    const url = publish('corrupt', { 'AstLinux-1.0.0.img': 'good', 'AstLinux-1.1.0.img': 'corrupt' });
+    const root = makeRoot('corrupt', ['AstLinux-2.0.0.img'], `astlinux.source=${url}`);
+    const story = await runInit(root);
+    const loads = kexecLoads(story);
+    expect(loads, story.said.join('\n')).toHaveLength(1);
+    expect(loads[0]).toContain(`astlinux.from=${url}AstLinux-1.0.0.img`);
+    expect(story.said).toContain('AstLinux-1.1.0.img: sha1 checksum mismatch, skipping [mismatch]');
+  });
+
+  test('a truncated download is one line and the next candidate', async () => {
+    const url = publish('short', { 'AstLinux-1.0.0.img': 'good', 'AstLinux-1.1.0.img': 'short' });
+    const root = makeRoot('short', ['AstLinux-0.1.0.img'], `astlinux.source=${url}`);
+    const story = await runInit(root);
+    const full = Buffer.byteLength('remote AstLinux-1.1.0.img '.repeat(1000));
+    expect(story.said).toContain(`AstLinux-1.1.0.img: downloaded 100 of ${full} bytes, skipping [truncated]`);
+    expect(kexecLoads(story)[0]).toContain(`astlinux.from=${url}AstLinux-1.0.0.img`);
+  });
+
+  test('a dead source, then a 404 source, fall back to the card images', async () => {
+    const dead = 'http://127.0.0.1:9/gone/';
+    const missing = `http://127.0.0.1:${port}/nothing-here/`;
+    const root = makeRoot('dead', ['AstLinux-2.0.0.img'], `astlinux.source=${dead},${missing}`);
+    const story = await runInit(root);
+    const lines = story.said.filter((line) => line.includes('cannot fetch astlinux.index'));
+    expect(lines, story.said.join('\n')).toHaveLength(2);
+    const loads = kexecLoads(story);
+    expect(loads).toHaveLength(1);
+    expect(loads[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
+    expect(loads[0]).not.toContain('astlinux.from=');
+  });
+
+  test('not enough RAM for the image: refused before downloading, the card boots', async () => {
+    const url = publish('ram', { 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot('ram', ['AstLinux-2.0.0.img'], `astlinux.source=${url}`, 20_000);
+    const story = await runInit(root);
+    expect(
+      story.said.some((line) => line.includes('[no-memory]')),
+      story.said.join('\n'),
+    ).toBe(true);
+    expect(existsSync(join(root, 'run/astcard/net1/AstLinux-1.1.0.img'))).toBe(false);
+    expect(kexecLoads(story)[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
+  });
+
+  test('no DHCP lease: one line, the card boots', async () => {
+    const url = publish('nolease', { 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot('nolease', ['AstLinux-2.0.0.img'], `astlinux.source=${url}`);
+    const story = await runInit(root, { MOCK_NO_LEASE: '1' });
+    expect(story.said).toContain('network: no DHCP lease on eth0 (no DHCP server answered)');
+    expect(kexecLoads(story)[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
+  });
+
+  test('card=no: a dead source gives the failure summary, the card images are not booted', async () => {
+    const root = makeRoot(
+      'cardno',
+      ['AstLinux-2.0.0.img'],
+      'astlinux.source=http://127.0.0.1:9/gone/,card=no',
+    );
+    const story = await runInit(root);
+    expect(kexecLoads(story)).toHaveLength(0);
+    const failed = story.said.find((line) => line.startsWith('FAILED: nothing bootable'));
+    expect(failed, story.said.join('\n')).toContain('card=no');
+  });
+
+  test('`card` in the list is tried where it stands: before the sources after it', async () => {
+    const url = publish('aftercard', { 'AstLinux-9.0.0.img': 'good' });
+    const root = makeRoot(
+      'aftercard',
+      ['AstLinux-2.0.0.img'],
+      `astlinux.source=http://127.0.0.1:9/gone/,card,${url}`,
+    );
+    const story = await runInit(root);
+    expect(story.said.some((line) => line.includes('/gone/: cannot fetch astlinux.index'))).toBe(true);
+    expect(story.said.some((line) => line.startsWith('== source') && line.includes('aftercard'))).toBe(false);
+    const loads = kexecLoads(story);
+    expect(loads, story.said.join('\n')).toHaveLength(1);
+    expect(loads[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
+  });
+
+  test('without astlinux.source the network file is never read', async () => {
+    const root = makeRoot('cardonly', ['AstLinux-2.0.0.img'], 'console=ttyS0');
+    rmSync(join(root, 'usr/share/astcard/network.sh'));
+    writeFileSync(join(root, 'usr/share/astcard/network.sh'), 'echo NETWORK-SOURCED; exit 9\n');
+    const story = await runInit(root);
+    expect(story.said.some((line) => line.includes('network'))).toBe(false);
+    expect(kexecLoads(story)[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
+  });
+});

@@ -1,0 +1,237 @@
+# astcard loader — network sources. Sourced by the init only when the options name `astlinux.source=`, so
+# a card-only boot never runs a line of this file. Uses the init's helpers (say, rejected, failed, plan,
+# try_candidate, load_image) and its variables (ROOT, MOCK, WORK, CARD, LISTING, CMDLINE, FAILURES).
+#
+# For each source in order: bring the network up once (bounded link wait, bounded DHCP), fetch the source's
+# astlinux.index, turn it into a listing and .sha1 files (plan index), let the same boot plan order the
+# candidates, and for each: check there is RAM for it, download it, hash it, ask for the verdict, loop-mount
+# it and kexec it, telling the AstLinux kernel where it came from (astlinux.from=<url>). Every failure is one
+# line and the next candidate, then the next source, then the card (unless `card=no`).
+
+NET_STATE=''       # '' not tried yet, up, down
+NET_IF=''
+NET_LINK_WAIT=${ASTCARD_NET_LINK_WAIT:-5} # seconds for a cable to show carrier
+NET_CARD=last      # last: the init tries the card after us; no: `card=no` forbids it; tried: `card` placed it
+NET_FROM=''        # the URL of the image being loaded: load_image adds it to the handoff
+NET_IMAGE_TIMEOUT=900 # seconds for one image: 100 MB at 1 Mbit/s would not make it, and should not
+NET_MARGIN_KB=32768 # kept free beyond the image: the kernel, the loop mount and kexec need room too
+
+# udhcpc configures nothing itself: it runs a script with the lease in its environment.
+net_write_dhcp_script() {
+	cat >"$WORK/udhcpc.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
+bound | renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/${mask:-24}" dev "$interface"
+	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+	echo "$ip${router:+ via ${router%% *}}" >"${ASTCARD_NET_LEASE:-/run/astcard/lease}"
+	;;
+esac
+exit 0
+EOF
+	chmod +x "$WORK/udhcpc.script"
+}
+
+# The first interface that is not loopback; the NIC drivers came with coldplug, af_packet is for udhcpc.
+net_interface() {
+	for dev in "$ROOT"/sys/class/net/*; do
+		name=${dev##*/}
+		[ -e "$dev" ] && [ "$name" != lo ] && { echo "$name"; return 0; }
+	done
+	return 1
+}
+
+net_up() {
+	[ -n "$NET_STATE" ] && { [ "$NET_STATE" = up ]; return; }
+	NET_STATE=down
+	step "network"
+	$MOCK modprobe -q -a af_packet 2>/dev/null
+	coldplug
+	if ! NET_IF=$(net_interface); then
+		say "network: no network interface (no driver for this card?)"
+		return 1
+	fi
+	$MOCK ip link set "$NET_IF" up
+	tries=$((NET_LINK_WAIT * 10))
+	while [ "$(cat "$ROOT/sys/class/net/$NET_IF/carrier" 2>/dev/null)" != 1 ]; do
+		tries=$((tries - 1))
+		if [ "$tries" -le 0 ]; then
+			say "network: no link on $NET_IF after ${NET_LINK_WAIT}s (cable unplugged?)"
+			return 1
+		fi
+		sleep 0.1
+	done
+	net_write_dhcp_script
+	export ASTCARD_NET_LEASE="$WORK/lease"
+	if ! $MOCK udhcpc -i "$NET_IF" -t 5 -T 1 -n -q -s "$WORK/udhcpc.script" >"$WORK/udhcpc.log" 2>&1; then
+		say "network: no DHCP lease on $NET_IF (no DHCP server answered)"
+		return 1
+	fi
+	say "network: $NET_IF $(cat "$WORK/lease" 2>/dev/null || echo up)"
+	NET_STATE=up
+}
+
+# Fetches <url> into <file> within <seconds>; 0 only when the transfer completed. The bound comes from
+# `timeout`, not `wget -T`: Debian's busybox-static 1.35 wget crashes (SIGSEGV) whenever -T is given.
+net_fetch() { # <url> <file> <seconds>
+	rm -f "$2"
+	case "$1" in
+	http://* | ftp://*) timeout "$3" wget -q -O "$2" "$1" 2>"$WORK/fetch.err" ;;
+	tftp://*)
+		rest=${1#tftp://}
+		host=${rest%%/*}
+		timeout "$3" tftp -g -r "${rest#*/}" -l "$2" "$host" 2>"$WORK/fetch.err"
+		;;
+	*)
+		echo "protocol not supported by this loader" >"$WORK/fetch.err"
+		false
+		;;
+	esac || {
+		rm -f "$2"
+		return 1
+	}
+}
+
+net_fetch_error() {
+	tr '\n' ' ' <"$WORK/fetch.err" 2>/dev/null | sed 's/ *$//'
+}
+
+# MemAvailable in kB, or nothing when the kernel does not say.
+net_mem_available_kb() {
+	while read -r key value _; do
+		[ "$key" = MemAvailable: ] && { echo "$value"; return 0; }
+	done <"$ROOT/proc/meminfo"
+}
+
+# Downloads, checks and loads one candidate; 0 when its kernel is loaded and ready for kexec -e.
+net_try_candidate() { # <dir> <base> <name> <algo> <size|->
+	dir=$1 base=$2 name=$3 algo=$4 size=$5
+	if [ "$size" != - ]; then
+		avail=$(net_mem_available_kb)
+		need=$(((size + 1023) / 1024 + NET_MARGIN_KB))
+		if [ -n "$avail" ] && [ "$avail" -lt "$need" ]; then
+			failed "$name" no-memory "needs ${need} kB of RAM to download, ${avail} kB available"
+			return 1
+		fi
+	fi
+	say "download $base$name"
+	if ! net_fetch "$base$name" "$dir/$name" "$NET_IMAGE_TIMEOUT"; then
+		failed "$name" download-failed "cannot download $base$name ($(net_fetch_error))"
+		return 1
+	fi
+	got=$(stat -c %s "$dir/$name")
+	if [ "$size" != - ] && [ "$got" != "$size" ]; then
+		rm -f "$dir/$name"
+		failed "$name" truncated "downloaded $got of $size bytes"
+		return 1
+	fi
+	NET_FROM="$base$name"
+	CARD=$dir LISTING=$dir/listing try_candidate "$name" "$algo"
+	status=$?
+	CARD=$WORK/card LISTING=$WORK/listing
+	if [ "$status" != 0 ]; then
+		NET_FROM=''
+		rm -f "$dir/$name"
+	fi
+	return "$status"
+}
+
+# One source: index, plan, candidates in order. Returns only when nothing from it booted.
+net_try_source() { # <url> <n>
+	base="${1%/}/"
+	dir="$WORK/net$2"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	step "source $base"
+	case "$base" in
+	http://* | ftp://* | tftp://*) ;;
+	*)
+		say "source $base: this loader cannot fetch ${base%%:*} sources, skipping"
+		FAILURES="${FAILURES:+$FAILURES, }$base (unsupported)"
+		return 1
+		;;
+	esac
+	net_up || {
+		FAILURES="${FAILURES:+$FAILURES, }$base (no network)"
+		return 1
+	}
+	if ! net_fetch "${base}astlinux.index" "$dir/index" 20; then
+		say "source $base: cannot fetch astlinux.index ($(net_fetch_error)), skipping"
+		FAILURES="${FAILURES:+$FAILURES, }$base (no index)"
+		return 1
+	fi
+	if ! plan index "$dir/index" >"$dir/entries"; then
+		say "source $base: astlinux.index is not usable ($(sed 's/^bad //' "$dir/entries")), skipping"
+		FAILURES="${FAILURES:+$FAILURES, }$base (bad index)"
+		return 1
+	fi
+	# The plan judges a listing and sidecars; sizes the index leaves out are unknown, not empty.
+	: >"$dir/listing"
+	while read -r _ name size sha1; do
+		printf '%s  %s\n' "$sha1" "$name" >"$dir/$name.sha1"
+		[ "$size" = - ] && listed=1 || listed=$size
+		printf '%s %s\n%s %s.sha1\n' "$listed" "$name" "$(stat -c %s "$dir/$name.sha1")" "$name" >>"$dir/listing"
+	done <"$dir/entries"
+	if ! plan plan "$dir" "$dir/listing" "$CMDLINE" >"$dir/plan"; then
+		FAILURES="${FAILURES:+$FAILURES, }$base (boot plan failed)"
+		return 1
+	fi
+	while read -r kind rest; do
+		case "$kind" in
+		say) say "$rest" ;;
+		skip)
+			set -- $rest
+			name=$1 code=$2
+			shift 2
+			rejected "$name" "$code" "$*"
+			;;
+		check)
+			set -- $rest
+			size=$(grep " $1 " "$dir/entries" | { read -r _ _ s _ && echo "$s"; })
+			net_try_candidate "$dir" "$base" "$1" "$2" "${size:--}" && net_jump "$1"
+			;;
+		esac
+	done <"$dir/plan"
+	return 1
+}
+
+net_jump() {
+	say "kexec -e $1 from $NET_FROM (loader $LOADER_VERSION)"
+	[ -n "$CARD_DEV" ] && $MOCK umount "$CARD"
+	drain_console
+	$MOCK kexec -e
+	say "kexec -e returned"
+	[ -n "$CARD_DEV" ] && mount_card "$CARD_DEV"
+	NET_FROM=''
+	failed "$1" kexec-failed "kexec -e returned instead of starting the kernel"
+}
+
+# The hook the init calls before the card's images: <sources> is the comma list from the options.
+boot_from_network() { # <comma-separated sources>
+	n=0
+	old_ifs=$IFS
+	IFS=,
+	# shellcheck disable=SC2086 # split on commas on purpose
+	set -- $1
+	IFS=$old_ifs
+	for source in "$@"; do
+		case "$source" in
+		card)
+			# The card where the list places it; the sources after it are the fallback.
+			list_card
+			boot_newest_good_image
+			NET_CARD=tried
+			continue
+			;;
+		card=no)
+			NET_CARD=no
+			continue
+			;;
+		esac
+		n=$((n + 1))
+		net_try_source "$source" "$n"
+	done
+	return 1
+}
