@@ -147,6 +147,31 @@ export interface BatchRequest {
   csvPath?: string;
 }
 
+/**
+ * Station mode: every card inserted while it runs that passes the rules is provisioned at once, until
+ * `count` cards are verified (or the job is cancelled). Cards already present when it starts are left alone.
+ * Progress comes as `progress` events of the job: one per slot (cardId = the drive; phase `waiting`, a
+ * write phase, `done`, `failed`, or `refused` with the reason as item) and the running counter under
+ * STATION_COUNTER (done = verified cards, total = count, item = failed cards).
+ */
+export interface StationRequest {
+  jobId: string;
+  /** Names the batch; its report goes into a folder of that name. */
+  name: string;
+  images: string[];
+  keydisk: KeydiskChoice;
+  csvPath?: string;
+  /** Verified cards to make before the station stops. */
+  count: number;
+  minBytes?: number;
+  maxBytes?: number;
+  /** Only cards that are not AstLinux cards yet, or only ones that are; any by default. */
+  only?: 'any' | 'empty' | 'astlinux';
+}
+
+/** The cardId of a station's running counter in its progress events. */
+export const STATION_COUNTER = 'station:counter';
+
 /** One card's line in a batch report. */
 export interface BatchCardRecord {
   batch: string;
@@ -211,6 +236,8 @@ export interface AstcardApi {
   /** Every batch report kept by the app, newest first. */
   batchHistory(): Promise<BatchHistoryEntry[]>;
   exportBatchReport(name: string, path: string, format: 'csv' | 'json'): Promise<void>;
+  /** Runs a station until its count of verified cards is reached or it is cancelled (cancelJob). */
+  runStation(request: StationRequest): Promise<BatchCardRecord[]>;
   onCardsChanged(listener: (cards: CardSummary[]) => void): () => void;
   onProgress(listener: (progress: JobProgress) => void): () => void;
 }
@@ -255,6 +282,7 @@ export const API_METHODS = [
   'runBatch',
   'batchHistory',
   'exportBatchReport',
+  'runStation',
 ] as const;
 
 export const API_EVENTS: { [name in ApiEventName]: `on${Capitalize<name>}` } = {

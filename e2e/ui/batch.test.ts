@@ -1,10 +1,21 @@
 // The batch screen in Debian's Chromium against the real core: open three card images, set up a batch
 // with a CSV of per-card values, watch each card's progress, see the result and the history, export the
-// report. Every claim is checked on the cards themselves (inspect, fsck.fat, debugfs on each kd.img).
+// report. Then station mode: cards "inserted" into a reader over time (image files appearing in a folder the
+// drive list shows as removable drives) are provisioned until the count is reached.
+// Every claim is checked on the cards themselves (inspect, fsck.fat, debugfs on each kd.img).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { DriveSource } from '../../electron/bridge/drive-source.js';
 import {
   fakeImage,
   fsckCard,
@@ -20,6 +31,8 @@ const cards = ['slot-a.img', 'slot-b.img', 'slot-c.img'].map((name) => join(dir,
 const image = fakeImage(dir, '2.0.1', 24 * MiB);
 const csv = join(dir, 'cards.csv');
 const exported = join(dir, 'exported.csv');
+const reader = join(dir, 'reader');
+const stationCsv = join(dir, 'station.csv');
 const noChromium = existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium)`;
 
 let ui: UiSession;
@@ -31,7 +44,9 @@ beforeAll(async () => {
     csv,
     'hostname,ip,gateway,serial label\nshop-1,10.20.0.11,10.20.0.1,S1\nshop-2,10.20.0.12,10.20.0.1,S2\nshop-3,10.20.0.13,10.20.0.1,S3\n',
   );
-  if (!noChromium) ui = await openUi();
+  mkdirSync(reader, { recursive: true });
+  writeFileSync(stationCsv, 'hostname,ip,gateway\nst-1,10.30.0.11,10.30.0.1\nst-2,10.30.0.12,10.30.0.1\n');
+  if (!noChromium) ui = await openUi({ drives: readerSlots });
 }, 120_000);
 
 afterAll(async () => {
@@ -43,6 +58,32 @@ afterEach(async (context) => {
   if (context.task.result?.state === 'fail')
     await ui.screenshot(`failed-batch-${context.task.name.replace(/\W+/g, '-')}`);
 });
+
+/** A multi-slot reader: each file in the folder is a removable drive with a card in it. */
+const readerSlots: DriveSource = {
+  async list() {
+    return readdirSync(reader)
+      .filter((name) => name.endsWith('.card'))
+      .map((name) => ({
+        device: join(reader, name),
+        description: `Reader ${name}`,
+        size: statSync(join(reader, name)).size,
+        removable: true,
+        system: false,
+        virtual: false,
+        mountpoints: [],
+        readOnly: false,
+      }));
+  },
+};
+
+/** Inserts a card: made beside the reader, then moved in whole, as a card appears in one go. */
+function insert(name: string, size: string): string {
+  const made = join(dir, name);
+  execFileSync('truncate', ['-s', size, made]);
+  renameSync(made, join(reader, name));
+  return join(reader, name);
+}
 
 function userConf(card: string): string {
   const kd = join(scratch('ui-batch-kd'), 'kd.img');
@@ -126,6 +167,62 @@ describe.skipIf(noChromium !== null)(
       expect(lines[0]).toMatch(/^batch,slot,target,model,serial,size,fatSerial/);
       for (const host of hosts)
         expect(lines.some((line) => line.includes(`,${host},`) && line.includes(',true,'))).toBe(true);
+    }, 180_000);
+
+    test('a station provisions cards as they are inserted until its count, and leaves the rest alone', async () => {
+      const { page } = ui;
+      const present = insert('present.card', '64M');
+      await page.getByRole('navigation').getByRole('button', { name: 'Batch' }).click();
+      // The batch above is still on screen: start a new one.
+      await page.getByRole('button', { name: 'New batch' }).click();
+      await page.getByRole('radio', { name: /^Station/ }).check();
+      await page.getByLabel('Batch name').fill('station 9');
+      await page.getByLabel(/^Images/).fill(image);
+      await page.getByRole('radio', { name: 'A new keydisk' }).check();
+      await page.getByLabel(/^Per-card values/).fill(stationCsv);
+      await page.getByLabel('Cards to make').fill('2');
+      await page.getByLabel(/^Smallest card/).fill('0.05');
+      await page.getByLabel('Which cards').selectOption('empty');
+      await ui.screenshot('station-setup');
+      await page.getByRole('button', { name: 'Start the station…' }).click();
+      await see.text(page.getByRole('alertdialog'), 'will be erased without asking');
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Start the station' }).click();
+      await see.visible(page.getByRole('heading', { name: 'Station running: insert cards' }));
+      const counter = page.getByTestId('station-counter');
+      await see.text(counter, '0 of 2 cards verified');
+      // Cards inserted before the station is watching would count as already present.
+      await see.visible(page.getByText('Ready: insert a card.'));
+
+      const tooSmall = insert('small.card', '16M');
+      await see.text(
+        page.locator('[data-testid="batch-card"][data-state="refused"]'),
+        'smaller than the station',
+      );
+      const first = insert('first.card', '64M');
+      await see.text(counter, '1 of 2 cards verified', 60_000);
+      await ui.screenshot('station-running');
+      const second = insert('second.card', '64M');
+      await see.text(counter, '2 of 2 cards verified', 60_000);
+      await see.visible(page.getByRole('heading', { name: 'Station stopped' }));
+      await ui.screenshot('station-done');
+
+      const hosts = new Set<string>();
+      for (const card of [first, second]) {
+        expect((await inspectImageFile(card)).boot?.version).toBe('2.0.1');
+        expect(fsckCard(card, 'mbr').status).toBe(0);
+        const host = /^HOSTNAME="(st-\d)"$/m.exec(userConf(card))?.[1];
+        expect(host).toMatch(/^st-[12]$/);
+        hosts.add(host as string);
+      }
+      expect(hosts.size).toBe(2);
+      // Neither the card that was there before the station started nor the refused one was touched.
+      for (const card of [present, tooSmall]) {
+        const bytes = readFileSync(card);
+        expect(bytes.some((byte) => byte !== 0)).toBe(false);
+      }
+
+      const entry = page.getByTestId('batch-history-entry').filter({ hasText: 'station-9' });
+      await see.text(entry, '2 of 2 cards verified');
     }, 180_000);
   },
 );

@@ -35,7 +35,7 @@ import { AppError } from './app-error.js';
 import { batchApi } from './batch.js';
 import { CardRegistry } from './card-registry.js';
 import { statusOf, viewOf } from './card-status.js';
-import { type DriveSource, drivelistSource } from './drive-source.js';
+import { type DriveSource, drivelistSource, recordOf } from './drive-source.js';
 import { type DriveWriteOptions, prepareDrivePlan, stageForDrive, writeDrive } from './drive-writer.js';
 import { createFileImage } from './image-file.js';
 import { Jobs } from './jobs.js';
@@ -50,6 +50,8 @@ export interface ServiceOptions {
   drives?: DriveSource;
   /** How often the drive list is polled while someone listens; hotplug shows within this. */
   pollMs?: number;
+  /** How often a running station looks for newly inserted cards (1 s by default). */
+  stationPollMs?: number;
 }
 
 export interface AstcardService {
@@ -411,7 +413,21 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
     async pickPath(purpose) {
       return options.pickPath ? options.pickPath(purpose) : null;
     },
-    ...batchApi({ jobs, card, changed: () => publish() }),
+    ...batchApi({
+      jobs,
+      card,
+      changed: () => publish(),
+      // The station looks at the same drive list as the Cards screen, re-read on each look.
+      drives: async () => {
+        await registry.refreshDrives();
+        const cards = await registry.summaries();
+        return cards.flatMap((summary) => {
+          const drive = summary.kind === 'drive' ? registry.drive(summary.id) : undefined;
+          return drive ? [recordOf(drive)] : [];
+        });
+      },
+      ...(options.stationPollMs !== undefined ? { stationPollMs: options.stationPollMs } : {}),
+    }),
     onCardsChanged(listener) {
       cardListeners.add(listener);
       return () => cardListeners.delete(listener);

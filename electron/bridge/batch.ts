@@ -6,11 +6,20 @@
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AstcardApi, BatchHistoryEntry, BatchRequest, CardSummary } from '../../shared/api.js';
-import { type BatchTarget, runBatch } from '../core/batch/batch-job.js';
+import {
+  type AstcardApi,
+  type BatchHistoryEntry,
+  type BatchRequest,
+  type CardSummary,
+  STATION_COUNTER,
+  type StationRequest,
+} from '../../shared/api.js';
+import { type BatchOptions, type BatchTarget, type CardStatus, runBatch } from '../core/batch/batch-job.js';
 import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
 import { parseCardValues } from '../core/batch/card-values.js';
 import { RowPool } from '../core/batch/row-pool.js';
+import { runStation } from '../core/batch/station.js';
+import { type StationDrives, stationArrivals } from '../core/batch/station-arrivals.js';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../core/card/assets.js';
 import { createKeydiskImage } from '../core/card/keydisk.js';
 import { resolveImageSources } from '../core/card/sources.js';
@@ -27,9 +36,13 @@ export interface BatchDeps {
   changed(): Promise<unknown>;
   /** Where batch reports live; ASTCARD_BATCH_DIR or ~/.astcard/batches by default. */
   reportRoot?: string;
+  /** The drives plugged in now (re-read on each call): where a station's cards appear. */
+  drives: StationDrives;
+  /** How often a station looks for newly inserted cards. */
+  stationPollMs?: number;
 }
 
-type BatchApi = Pick<AstcardApi, 'runBatch' | 'batchHistory' | 'exportBatchReport'>;
+type BatchApi = Pick<AstcardApi, 'runBatch' | 'batchHistory' | 'exportBatchReport' | 'runStation'>;
 
 export function batchApi(deps: BatchDeps): BatchApi {
   const root = () =>
@@ -75,15 +88,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
             keydisk: template ? (rows ? { template, rows } : { data: template }) : null,
             report: await BatchReport.open(dir),
             signal,
-            onStatus: (status) =>
-              progressFor(status.target)(
-                status.progress ?? {
-                  phase: status.state,
-                  done: status.state === 'done' || status.state === 'failed' ? 1 : 0,
-                  total: 1,
-                  ...(status.keydiskId ? { item: status.keydiskId } : {}),
-                },
-              ),
+            onStatus: (status) => progressFor(status.target)(cardProgress(status)),
           });
         } finally {
           await deps.changed();
@@ -110,7 +115,82 @@ export function batchApi(deps: BatchDeps): BatchApi {
       if (format === 'csv') await copyFile(join(dir, REPORT_CSV), path);
       else await writeFile(path, `${JSON.stringify({ batch: name, cards }, null, 2)}\n`);
     },
+
+    async runStation(request: StationRequest) {
+      if (request.images.length === 0) throw new AppError('nothing-chosen', 'Choose the images to write.');
+      if (!Number.isInteger(request.count) || request.count < 1) {
+        throw new AppError('nothing-chosen', 'Say how many cards the station should make (1 or more).');
+      }
+      if (request.csvPath && request.keydisk.mode === 'none') {
+        throw new AppError('keydisk', 'Per-card values need a keydisk: choose a template or a new keydisk.');
+      }
+      const dir = folder(request.name);
+      const template = request.keydisk.mode === 'none' ? null : await templateBytes(request);
+      const rows = request.csvPath
+        ? new RowPool(parseCardValues(await readCsv(request.csvPath)), await readUsedRows(dir))
+        : null;
+      return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
+        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+        const images = await resolveImageSources(request.images, { signal });
+        const report = progressFor(STATION_COUNTER);
+        let said = '';
+        // The station's status comes with every card event: the counter is sent only when it moves.
+        const counter = (done: number, failed: number) => {
+          if (said === `${done}/${failed}`) return;
+          said = `${done}/${failed}`;
+          report({ phase: 'station', done, total: request.count, item: String(failed) });
+        };
+        const options: BatchOptions = {
+          batch: request.name,
+          images,
+          loader,
+          syslinux,
+          keydisk: template ? (rows ? { template, rows } : { data: template }) : null,
+          report: await BatchReport.open(dir),
+          signal,
+          onStatus: (status) => {
+            progressFor(status.target)(cardProgress(status));
+            if (status.state === 'done' || status.state === 'failed') void deps.changed();
+          },
+        };
+        const arrivals = stationArrivals(deps.drives, {
+          rules: {
+            ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
+            ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+            onlyEmpty: request.only === 'empty',
+            onlyAstlinux: request.only === 'astlinux',
+          },
+          signal,
+          // From this moment an inserted card is taken: only now does the window say "insert cards".
+          onWatching: () => counter(0, 0),
+          ...(deps.stationPollMs !== undefined ? { pollMs: deps.stationPollMs } : {}),
+          onRejected: (drive, reason) =>
+            progressFor(drive)({ phase: 'refused', done: 0, total: 1, item: reason }),
+        });
+        try {
+          return await runStation(arrivals, {
+            ...options,
+            count: request.count,
+            onStation: (station) => counter(station.done, station.failed),
+          });
+        } finally {
+          await deps.changed();
+        }
+      });
+    },
   };
+}
+
+/** A card's state as a progress event: its write progress while writing, else its state as the phase. */
+function cardProgress(status: CardStatus) {
+  return (
+    status.progress ?? {
+      phase: status.state,
+      done: status.state === 'done' || status.state === 'failed' ? 1 : 0,
+      total: 1,
+      ...(status.keydiskId ? { item: status.keydiskId } : {}),
+    }
+  );
 }
 
 /** A chosen card as a batch target: a drive's model and serial for the report, checked again before writing. */
@@ -138,7 +218,7 @@ async function batchTarget(card: CardSummary, index: number): Promise<BatchTarge
   };
 }
 
-async function templateBytes(request: BatchRequest): Promise<Uint8Array> {
+async function templateBytes(request: Pick<BatchRequest, 'keydisk'>): Promise<Uint8Array> {
   if (request.keydisk.mode === 'import') return readKeydiskFile(request.keydisk.path);
   return createKeydiskImage();
 }

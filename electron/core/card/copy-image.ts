@@ -16,7 +16,7 @@ import { uncachedView } from '../block/uncached-view.js';
 import { FatError } from '../fat/fat-error.js';
 import { type FatVolume, openFat } from '../fat/fat-volume.js';
 import { CardError } from './card-error.js';
-import { digestChunks } from './hash.js';
+import { digestChunksInPool } from './hash-pool.js';
 import type { ImageSource } from './image-source.js';
 import { byteProgress, cancellableChunks, checkCancelled, type ProgressListener } from './progress.js';
 import { readAhead } from './read-ahead.js';
@@ -26,6 +26,17 @@ export const PARTIAL_SUFFIX = '.part';
 export interface CopyImageOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /**
+   * The SHA-1 of exactly the bytes `source.chunks()` yields, known once they have all been yielded
+   * (null before). A fan-out already hashed the one source read it hands to every card, so the copy need
+   * not hash the same bytes again on the way in; the read-back is still hashed and compared against it.
+   */
+  knownSha1?: () => string | null;
+}
+
+/** A source that vouches for the SHA-1 of what it yields (a fan-out's per-card view); see `knownSha1`. */
+export interface VouchedImageSource extends ImageSource {
+  knownSha1?: () => string | null;
 }
 
 export interface CopiedImage {
@@ -36,10 +47,11 @@ export interface CopiedImage {
 
 export async function copyImageToCard(
   volume: FatVolume,
-  source: ImageSource,
+  source: VouchedImageSource,
   options: CopyImageOptions = {},
 ): Promise<CopiedImage> {
   const { onProgress, signal } = options;
+  const knownSha1 = options.knownSha1 ?? source.knownSha1;
   const partial = `${source.name}${PARTIAL_SUFFIX}`;
   const cancelled = () =>
     new CardError('cancelled', `Copying ${source.name} was cancelled; the card still boots as before.`);
@@ -52,7 +64,7 @@ export async function copyImageToCard(
   await removeIfPresent(volume, partial);
   checkCancelled(signal, cancelled);
 
-  const sha1 = createHash('sha1');
+  const sha1 = knownSha1 ? null : createHash('sha1');
   const promised =
     source.expected && source.expected.algo !== 'sha1' ? createHash(source.expected.algo) : null;
   const written = byteProgress(onProgress, 'write', source.size, source.name);
@@ -60,7 +72,7 @@ export async function copyImageToCard(
   async function* hashedSource(): AsyncGenerator<Uint8Array> {
     for await (const chunk of source.chunks()) {
       checkCancelled(signal, cancelled);
-      sha1.update(chunk);
+      sha1?.update(chunk);
       promised?.update(chunk);
       done += chunk.length;
       written(done);
@@ -80,7 +92,16 @@ export async function copyImageToCard(
     }
     throw error;
   }
-  const sourceSha1 = sha1.digest('hex');
+  const sourceSha1 = sha1 ? sha1.digest('hex') : knownSha1?.();
+  if (!sourceSha1) {
+    // The voucher never saw the whole source: without a digest the read-back cannot be checked.
+    await removeIfPresent(volume, partial);
+    throw new CardError(
+      'source-unreadable',
+      `${source.origin} could not be read to the end for ${source.name}. Try again.`,
+      { detail: 'the source digest was not known after the copy' },
+    );
+  }
   const sourcePromised = promised ? promised.digest('hex') : sourceSha1;
   if (source.expected && source.expected.digest !== sourcePromised) {
     await removeIfPresent(volume, partial);
@@ -94,7 +115,8 @@ export async function copyImageToCard(
   await dropIfCancelled();
   // Read back what the card holds, not what the OS cache remembers of our writes.
   const verifier = await openFat(uncachedView(volume.device), { readOnly: true });
-  const readBack = await digestChunks(
+  // Hashed on a worker: cards read back side by side (a batch) then hash on every core.
+  const readBack = await digestChunksInPool(
     cancellableChunks(verifier.chunks(partial), signal, cancelled),
     'sha1',
     byteProgress(onProgress, 'verify', source.size, source.name),

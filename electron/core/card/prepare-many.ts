@@ -6,6 +6,7 @@
  * never stalls the rest and never pins memory.
  */
 import { createHash } from 'node:crypto';
+import type { VouchedImageSource } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
 
 export const DEFAULT_FAN_OUT_BUFFER = 64 * 1024 * 1024;
@@ -20,8 +21,11 @@ export interface FanOutStats {
 }
 
 export interface FanOut {
-  /** The per-card view of the source, index = card. Each one may be iterated once. */
-  sources: ImageSource[];
+  /**
+   * The per-card view of the source, index = card. Each one may be iterated once. Each vouches for the
+   * SHA-1 of what it yielded (`knownSha1`), so the card's copy need not hash those bytes a second time.
+   */
+  sources: VouchedImageSource[];
   /** The card stops taking chunks (failed, cancelled): its buffer is freed at once. */
   release(card: number): void;
   /** SHA-1 of the source as the shared reader saw it, once it has read it all (null before). */
@@ -35,6 +39,8 @@ interface Subscriber {
   consumed: number;
   detached: boolean;
   closed: boolean;
+  /** SHA-1 of the card's own second read of the whole source, once it read it all (detached cards). */
+  aloneDigest: string | null;
 }
 
 export function fanOut(
@@ -49,6 +55,7 @@ export function fanOut(
     consumed: 0,
     detached: false,
     closed: false,
+    aloneDigest: null,
   }));
   const stats: FanOutStats = { sharedBytes: 0, extraBytes: 0, detached: 0 };
   const hash = createHash('sha1');
@@ -104,9 +111,13 @@ export function fanOut(
     return reading;
   }
 
+  // The card's bytes are the shared read's head plus this read's tail. This read is hashed whole: if the
+  // source changed between the reads, the card's read-back cannot match it and the card fails its check.
   async function* readAlone(subscriber: Subscriber): AsyncGenerator<Uint8Array> {
     let skip = subscriber.consumed;
+    const alone = createHash('sha1');
     for await (const chunk of source.chunks()) {
+      alone.update(chunk);
       stats.extraBytes += chunk.length;
       if (skip >= chunk.length) {
         skip -= chunk.length;
@@ -116,6 +127,7 @@ export function fanOut(
       skip = 0;
       yield rest;
     }
+    subscriber.aloneDigest = alone.digest('hex');
   }
 
   async function* chunksFor(card: number): AsyncGenerator<Uint8Array> {
@@ -152,6 +164,10 @@ export function fanOut(
       expected: source.expected,
       origin: source.origin,
       chunks: () => chunksFor(card),
+      knownSha1: () => {
+        const subscriber = subscribers[card];
+        return subscriber?.detached ? subscriber.aloneDigest : digest;
+      },
     })),
     release(card) {
       const subscriber = subscribers[card];

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BatchCardRecord, JobProgress } from '../../../shared/api.js';
+import { type BatchCardRecord, type JobProgress, STATION_COUNTER } from '../../../shared/api.js';
 import { ErrorNote, Notice } from '../components/ErrorNote.js';
 import { formatBytes, phaseLabel } from '../format.js';
 import { useBatch, watchBatchProgress } from '../stores/batch-store.js';
@@ -17,7 +17,15 @@ export function BatchPage() {
       {state.error ? (
         <ErrorNote error={state.error} onDismiss={() => useBatch.setState({ error: null })} />
       ) : null}
-      {state.running || state.results ? <BatchRun /> : <BatchSetup />}
+      {state.running || state.results ? (
+        state.jobId?.startsWith('station-') ? (
+          <StationRun />
+        ) : (
+          <BatchRun />
+        )
+      ) : (
+        <BatchSetup />
+      )}
       <BatchHistory />
     </main>
   );
@@ -27,8 +35,10 @@ function BatchSetup() {
   const state = useBatch();
   const cards = visibleCards(useCards());
   const [confirming, setConfirming] = useState(false);
+  const station = state.mode === 'station';
+  const count = Number(state.count);
   const ready =
-    state.chosen.length > 0 &&
+    (station ? Number.isInteger(count) && count > 0 : state.chosen.length > 0) &&
     state.images.trim() !== '' &&
     state.name.trim() !== '' &&
     (state.keydisk !== 'template' || state.templatePath.trim() !== '') &&
@@ -36,6 +46,25 @@ function BatchSetup() {
   return (
     <section aria-labelledby="batch-setup">
       <h2 id="batch-setup">Set up a batch</h2>
+      <fieldset className="field">
+        <legend>Cards</legend>
+        {(
+          [
+            ['batch', 'The cards I choose now'],
+            ['station', 'Station: every card inserted from now on, until the count is reached'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="pick">
+            <input
+              type="radio"
+              name="batch-mode"
+              checked={state.mode === value}
+              onChange={() => state.set({ mode: value })}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
       <label className="field">
         Batch name
         <input value={state.name} onChange={(event) => state.set({ name: event.target.value })} />
@@ -84,6 +113,63 @@ function BatchSetup() {
       {state.csvPath.trim() !== '' && state.keydisk === 'none' ? (
         <p className="muted">Per-card values go into each card's keydisk: choose a keydisk above.</p>
       ) : null}
+      {station ? <StationRules /> : <CardChoice cards={cards} />}
+      {confirming ? (
+        <div className="note note-warn" role="alertdialog" aria-label="Confirm batch">
+          <div className="note-text">
+            {station ? (
+              <strong>
+                Every card inserted while the station runs and passing its rules will be erased without
+                asking, until {count} card{count === 1 ? ' is' : 's are'} made.
+              </strong>
+            ) : (
+              <>
+                <strong>
+                  Everything on these {state.chosen.length} card{state.chosen.length === 1 ? '' : 's'} will be
+                  erased:
+                </strong>{' '}
+                {state.chosen.map((id) => cards.find((card) => card.id === id)?.title ?? id).join(', ')}
+              </>
+            )}
+          </div>
+          <div className="actions">
+            <button type="button" className="button-quiet" onClick={() => setConfirming(false)}>
+              Back
+            </button>
+            <button
+              type="button"
+              className="button-danger"
+              onClick={() => {
+                setConfirming(false);
+                void (station ? state.startStation() : state.start());
+              }}
+            >
+              {station ? 'Start the station' : 'Erase and write'}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-danger"
+            disabled={!ready}
+            onClick={() => setConfirming(true)}
+          >
+            {station
+              ? 'Start the station…'
+              : `Erase and write ${state.chosen.length} card${state.chosen.length === 1 ? '' : 's'}…`}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function CardChoice({ cards }: { cards: ReturnType<typeof visibleCards> }) {
+  const state = useBatch();
+  return (
+    <>
       <h3>Cards to erase and prepare</h3>
       {cards.length === 0 ? <p className="muted">No card found. Insert cards, or open card images.</p> : null}
       <ul className="pick-list" aria-label="Batch cards">
@@ -105,43 +191,105 @@ function BatchSetup() {
           </li>
         ))}
       </ul>
-      {confirming ? (
-        <div className="note note-warn" role="alertdialog" aria-label="Confirm batch">
-          <div className="note-text">
-            <strong>
-              Everything on these {state.chosen.length} card{state.chosen.length === 1 ? '' : 's'} will be
-              erased:
-            </strong>{' '}
-            {state.chosen.map((id) => cards.find((card) => card.id === id)?.title ?? id).join(', ')}
-          </div>
-          <div className="actions">
-            <button type="button" className="button-quiet" onClick={() => setConfirming(false)}>
-              Back
-            </button>
-            <button
-              type="button"
-              className="button-danger"
-              onClick={() => {
-                setConfirming(false);
-                void state.start();
-              }}
-            >
-              Erase and write
-            </button>
-          </div>
-        </div>
-      ) : (
-        <div className="actions">
-          <button
-            type="button"
-            className="button-danger"
-            disabled={!ready}
-            onClick={() => setConfirming(true)}
-          >
-            Erase and write {state.chosen.length} card{state.chosen.length === 1 ? '' : 's'}…
+    </>
+  );
+}
+
+function StationRules() {
+  const state = useBatch();
+  return (
+    <fieldset className="field">
+      <legend>Station rules</legend>
+      <label className="field">
+        Cards to make
+        <input
+          inputMode="numeric"
+          value={state.count}
+          onChange={(event) => state.set({ count: event.target.value })}
+        />
+      </label>
+      <label className="field">
+        Smallest card (GB, optional)
+        <input value={state.minGb} onChange={(event) => state.set({ minGb: event.target.value })} />
+      </label>
+      <label className="field">
+        Largest card (GB, optional)
+        <input value={state.maxGb} onChange={(event) => state.set({ maxGb: event.target.value })} />
+      </label>
+      <label className="field">
+        Which cards
+        <select
+          value={state.only}
+          onChange={(event) => state.set({ only: event.target.value as typeof state.only })}
+        >
+          <option value="any">Any card</option>
+          <option value="empty">Only cards that are not AstLinux cards yet</option>
+          <option value="astlinux">Only AstLinux cards (re-provisioning)</option>
+        </select>
+      </label>
+      <p className="muted">
+        Cards already in the reader are left alone. System and internal drives, mounted drives and anything
+        that would need a confirmation are never written.
+      </p>
+    </fieldset>
+  );
+}
+
+/** The running station: the counter, one row per slot that got a card, and Stop. */
+function StationRun() {
+  const state = useBatch();
+  const cards = useCards((cards) => cards.cards);
+  const counter = state.progress[STATION_COUNTER];
+  const slots = Object.values(state.progress).filter((progress) => progress.cardId !== STATION_COUNTER);
+  const done = counter?.done ?? 0;
+  const total = counter?.total ?? Number(state.count);
+  const failed = Number(counter?.item ?? 0);
+  return (
+    <section aria-labelledby="station-run">
+      <h2 id="station-run">{state.running ? 'Station running: insert cards' : 'Station stopped'}</h2>
+      <p data-testid="station-counter" data-done={done} data-total={total} data-failed={failed}>
+        {done} of {total} cards verified{failed > 0 ? `, ${failed} failed` : ''}
+      </p>
+      {!counter && state.running ? <p className="muted">Getting the images ready…</p> : null}
+      {counter && state.running && slots.length === 0 ? <p className="muted">Ready: insert a card.</p> : null}
+      <table className="images" aria-label="Station slots">
+        <thead>
+          <tr>
+            <th>Card</th>
+            <th>Keydisk</th>
+            <th style={{ width: '55%' }}>Progress</th>
+          </tr>
+        </thead>
+        <tbody>
+          {slots.map((progress) =>
+            progress.phase === 'refused' ? (
+              <tr key={progress.cardId} data-testid="batch-card" data-state="refused">
+                <td>{cards.find((card) => card.id === progress.cardId)?.title ?? progress.cardId}</td>
+                <td />
+                <td className="card-warning">Not written: {progress.item}</td>
+              </tr>
+            ) : (
+              <CardRow
+                key={progress.cardId}
+                title={cards.find((card) => card.id === progress.cardId)?.title ?? progress.cardId}
+                progress={progress}
+                record={state.results?.find((record) => record.target === progress.cardId)}
+              />
+            ),
+          )}
+        </tbody>
+      </table>
+      <div className="actions">
+        {state.running ? (
+          <button type="button" className="button-quiet" onClick={() => void state.cancel()}>
+            Stop the station
           </button>
-        </div>
-      )}
+        ) : (
+          <button type="button" onClick={() => useBatch.setState({ results: null, progress: {} })}>
+            New batch
+          </button>
+        )}
+      </div>
     </section>
   );
 }

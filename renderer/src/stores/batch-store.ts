@@ -1,13 +1,28 @@
 /** The batch screen's store: the batch being set up, its cards' live progress, and the report history. */
 import { create } from 'zustand';
-import type { ApiError, BatchCardRecord, BatchHistoryEntry, JobProgress } from '../../../shared/api.js';
+import type {
+  ApiError,
+  BatchCardRecord,
+  BatchHistoryEntry,
+  JobProgress,
+  KeydiskChoice,
+} from '../../../shared/api.js';
 import { api, asApiError } from '../api/api.js';
 
 export type BatchKeydisk = 'none' | 'new' | 'template';
+/** A batch onto the cards chosen now, or a station that takes cards as they are inserted. */
+export type BatchMode = 'batch' | 'station';
+export type StationOnly = 'any' | 'empty' | 'astlinux';
 
 interface BatchState {
   /** The batch screen is showing (it sits beside the Cards/Prepare places). */
   shown: boolean;
+  mode: BatchMode;
+  /** Station rules, as typed: cards to make, size range in GB (blank: no bound), which cards. */
+  count: string;
+  minGb: string;
+  maxGb: string;
+  only: StationOnly;
   name: string;
   images: string;
   keydisk: BatchKeydisk;
@@ -23,9 +38,26 @@ interface BatchState {
   error: ApiError | null;
   exported: string | null;
   show(shown: boolean): void;
-  set(fields: Partial<Pick<BatchState, 'name' | 'images' | 'keydisk' | 'templatePath' | 'csvPath'>>): void;
+  set(
+    fields: Partial<
+      Pick<
+        BatchState,
+        | 'name'
+        | 'images'
+        | 'keydisk'
+        | 'templatePath'
+        | 'csvPath'
+        | 'mode'
+        | 'count'
+        | 'minGb'
+        | 'maxGb'
+        | 'only'
+      >
+    >,
+  ): void;
   toggle(cardId: string): void;
   start(): Promise<void>;
+  startStation(): Promise<void>;
   cancel(): Promise<void>;
   loadHistory(): Promise<void>;
   exportReport(name: string, path: string, format: 'csv' | 'json'): Promise<void>;
@@ -39,6 +71,11 @@ const lines = (text: string) =>
 
 export const useBatch = create<BatchState>((set, get) => ({
   shown: false,
+  mode: 'batch',
+  count: '10',
+  minGb: '',
+  maxGb: '',
+  only: 'any',
   name: defaultName(),
   images: '',
   keydisk: 'none',
@@ -73,11 +110,35 @@ export const useBatch = create<BatchState>((set, get) => ({
         name: state.name,
         cards: state.chosen,
         images: lines(state.images),
-        keydisk:
-          state.keydisk === 'template'
-            ? { mode: 'import', path: state.templatePath.trim() }
-            : { mode: state.keydisk },
+        keydisk: keydiskChoice(state),
         ...(state.csvPath.trim() ? { csvPath: state.csvPath.trim() } : {}),
+      });
+      set({ results });
+    } catch (error) {
+      set({ error: asApiError(error) });
+    } finally {
+      set({ running: false });
+      await get().loadHistory();
+    }
+  },
+  async startStation() {
+    const state = get();
+    const jobId = `station-${Date.now()}`;
+    const gb = (text: string) => (text.trim() === '' ? undefined : Math.round(Number(text) * 1e9));
+    const minBytes = gb(state.minGb);
+    const maxBytes = gb(state.maxGb);
+    set({ jobId, running: true, results: null, progress: {}, error: null, exported: null });
+    try {
+      const results = await api().runStation({
+        jobId,
+        name: state.name,
+        images: lines(state.images),
+        keydisk: keydiskChoice(state),
+        ...(state.csvPath.trim() ? { csvPath: state.csvPath.trim() } : {}),
+        count: Number(state.count),
+        ...(minBytes !== undefined ? { minBytes } : {}),
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+        only: state.only,
       });
       set({ results });
     } catch (error) {
@@ -107,6 +168,12 @@ export const useBatch = create<BatchState>((set, get) => ({
     }
   },
 }));
+
+function keydiskChoice(state: Pick<BatchState, 'keydisk' | 'templatePath'>): KeydiskChoice {
+  return state.keydisk === 'template'
+    ? { mode: 'import', path: state.templatePath.trim() }
+    : { mode: state.keydisk };
+}
 
 function defaultName(): string {
   const now = new Date();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ImageSource } from '../../../electron/core/card/image-source.js';
 import { fanOut } from '../../../electron/core/card/prepare-many.js';
@@ -95,5 +95,33 @@ describe('fanOut', () => {
     const fan = fanOut(source, 2);
     const results = await Promise.allSettled(fan.sources.map((s) => collect(s)));
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('vouches for the SHA-1 of exactly what each card got, shared or read again on its own', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5);
+    const { source } = memorySource(data);
+    const fan = fanOut(source, 3, { maxBufferedBytes: 512 * 1024 });
+    const digest = createHash('sha1').update(data).digest('hex');
+    for (const card of fan.sources) expect(card.knownSha1?.()).toBeNull();
+    await Promise.all([
+      collect(fan.sources[0] as ImageSource),
+      collect(fan.sources[1] as ImageSource),
+      collect(fan.sources[2] as ImageSource, 1),
+    ]);
+    expect(fan.stats().detached).toBe(1);
+    for (const card of fan.sources) expect(card.knownSha1?.()).toBe(digest);
+  });
+
+  it('vouches for nothing when a card left alone stopped before the end', async () => {
+    const data = randomBytes(2 * 1024 * 1024);
+    const { source } = memorySource(data);
+    const fan = fanOut(source, 2, { maxBufferedBytes: 256 * 1024 });
+    const results = await Promise.allSettled([
+      collect(fan.sources[0] as ImageSource),
+      collect(fan.sources[1] as ImageSource, 1, 12),
+    ]);
+    expect(results[1].status).toBe('rejected');
+    expect(fan.stats().detached).toBe(1);
+    expect(fan.sources[1]?.knownSha1?.()).toBeNull();
   });
 });

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchTarget } from '../../../electron/core/batch/batch-job.js';
+import { stationArrivals } from '../../../electron/core/batch/station-arrivals.js';
+import type { CardSummary } from '../../../electron/core/drives/card-summary.js';
+import type { DriveRecord } from '../../../electron/core/drives/drive-record.js';
+
+function reader(device: string, size: number | null, extra: Partial<DriveRecord> = {}): DriveRecord {
+  return {
+    device,
+    raw: device,
+    description: `Reader ${device}`,
+    size,
+    mountpoints: [],
+    isReadOnly: false,
+    isSystem: false,
+    isVirtual: false,
+    isRemovable: true,
+    isCard: true,
+    isUSB: true,
+    busType: 'USB',
+    error: null,
+    ...extra,
+  };
+}
+
+const GB = 1e9;
+
+describe('stationArrivals', () => {
+  it('takes only cards inserted after it started watching that pass the rules, each insertion once', async () => {
+    // The drive list at each look: sdb holds a card from before; cards then come and go.
+    const looks: DriveRecord[][] = [
+      [reader('/dev/sdb', 8 * GB), reader('/dev/sdc', null)],
+      [reader('/dev/sdb', 8 * GB), reader('/dev/sdc', 4 * GB)],
+      [reader('/dev/sdb', 8 * GB), reader('/dev/sdc', 4 * GB), reader('/dev/sdd', 1 * GB)],
+      [
+        reader('/dev/sdb', 8 * GB),
+        reader('/dev/sdc', 4 * GB),
+        reader('/dev/sde', 4 * GB, { isSystem: true, isRemovable: false }),
+        reader('/dev/sdf', 4 * GB),
+      ],
+      // sdc taken out and another card put in: a new insertion.
+      [reader('/dev/sdb', 8 * GB), reader('/dev/sdc', null)],
+      [reader('/dev/sdb', 8 * GB), reader('/dev/sdc', 2 * GB)],
+    ];
+    let look = 0;
+    const controller = new AbortController();
+    const astlinux = new Set(['/dev/sdf']);
+    const rejected: string[] = [];
+    let watching = false;
+    const taken: BatchTarget[] = [];
+    const drives = async () => {
+      const now = looks[Math.min(look, looks.length - 1)] as DriveRecord[];
+      look++;
+      if (look > looks.length + 1) controller.abort();
+      return now;
+    };
+    for await (const target of stationArrivals(drives, {
+      rules: { minBytes: 2 * GB, onlyEmpty: true },
+      pollMs: 1,
+      signal: controller.signal,
+      summarise: async (drive) =>
+        astlinux.has(drive.device)
+          ? ({
+              label: null,
+              loaderVersion: '0.4.1',
+              images: ['AstLinux-1.5.0.img'],
+            } as unknown as CardSummary)
+          : null,
+      onWatching: () => {
+        watching = true;
+      },
+      onRejected: (device, reason) => rejected.push(`${device}: ${reason}`),
+    })) {
+      expect(watching).toBe(true);
+      taken.push(target);
+    }
+    expect(taken.map((target) => target.slot)).toEqual(['/dev/sdc', '/dev/sdc']);
+    expect(rejected).toHaveLength(3);
+    expect(rejected[0]).toMatch(/^\/dev\/sdd: .*smaller/);
+    expect(rejected[1]).toMatch(/^\/dev\/sde: .*not a removable card/);
+    expect(rejected[2]).toMatch(/^\/dev\/sdf: .*already an AstLinux card/);
+  });
+});
