@@ -182,6 +182,7 @@ export interface BatchCardRecord {
   size: number;
   fatSerial: string | null;
   versions: string[];
+  /** `name=sha1` for every image written. */
   digests: string[];
   keydiskRow: number | null;
   keydiskId: string | null;

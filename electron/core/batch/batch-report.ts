@@ -3,32 +3,17 @@
  * done, so a crash loses no finished card. `rows-used.txt` beside them lists the CSV rows that went onto a
  * verified card; a restarted batch pointed at the same folder skips them.
  */
+
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BatchCardRecord } from '../../../shared/api.js';
 
 export const REPORT_CSV = 'batch-report.csv';
 export const REPORT_JSONL = 'batch-report.jsonl';
 export const ROWS_USED = 'rows-used.txt';
 
-export interface CardRecord {
-  batch: string;
-  slot: string;
-  target: string;
-  model: string | null;
-  serial: string | null;
-  size: number;
-  fatSerial: string | null;
-  versions: string[];
-  /** `name=sha1` for every image written. */
-  digests: string[];
-  keydiskRow: number | null;
-  keydiskId: string | null;
-  keydiskSha1: string | null;
-  startedAt: string;
-  endedAt: string;
-  verified: boolean;
-  error: string | null;
-}
+/** One card's line in a batch report: the API contract's record, so the app shows exactly what is written. */
+export type CardRecord = BatchCardRecord;
 
 const COLUMNS: (keyof CardRecord)[] = [
   'batch',

@@ -3,27 +3,7 @@ import type { BatchTarget } from '../../../electron/core/batch/batch-job.js';
 import { driveArrivals } from '../../../electron/core/batch/drive-station.js';
 import type { DriveRecord } from '../../../electron/core/drives/drive-record.js';
 import { DriveWatcher } from '../../../electron/core/drives/drive-watcher.js';
-
-function reader(device: string, size: number | null, extra: Partial<DriveRecord> = {}): DriveRecord {
-  return {
-    device,
-    raw: device,
-    description: `Reader ${device}`,
-    size,
-    mountpoints: [],
-    isReadOnly: false,
-    isSystem: false,
-    isVirtual: false,
-    isRemovable: true,
-    isCard: true,
-    isUSB: true,
-    busType: 'USB',
-    error: null,
-    ...extra,
-  };
-}
-
-const GB = 1e9;
+import { GB, reader } from './reader-slots.js';
 
 describe('driveArrivals', () => {
   it('offers only cards inserted while the station runs that pass its rules', async () => {

@@ -3,27 +3,7 @@ import type { BatchTarget } from '../../../electron/core/batch/batch-job.js';
 import { stationArrivals } from '../../../electron/core/batch/station-arrivals.js';
 import type { CardSummary } from '../../../electron/core/drives/card-summary.js';
 import type { DriveRecord } from '../../../electron/core/drives/drive-record.js';
-
-function reader(device: string, size: number | null, extra: Partial<DriveRecord> = {}): DriveRecord {
-  return {
-    device,
-    raw: device,
-    description: `Reader ${device}`,
-    size,
-    mountpoints: [],
-    isReadOnly: false,
-    isSystem: false,
-    isVirtual: false,
-    isRemovable: true,
-    isCard: true,
-    isUSB: true,
-    busType: 'USB',
-    error: null,
-    ...extra,
-  };
-}
-
-const GB = 1e9;
+import { GB, reader } from './reader-slots.js';
 
 describe('stationArrivals', () => {
   it('takes only cards inserted after it started watching that pass the rules, each insertion once', async () => {
