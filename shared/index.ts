@@ -5,5 +5,6 @@ export * from './handoff.js';
 export * from './kernel-cmdline.js';
 export * from './loader-config.js';
 export * from './remote-source.js';
+export * from './static-address.js';
 export * from './syslinux-config.js';
 export * from './versions.js';

@@ -4,7 +4,7 @@
  * Loader options (later occurrences win, as in Linux; `console=` accumulates; names are case-insensitive):
  *   astlinux.pin=<version|image name>   astlinux.source=<url>[,<url>…]   astlinux.keydisk=<location>
  *   astlinux.card=<FAT volume id XXXX-XXXX>   astlinux.rescue[=1|0]   astlinux.onfail=shell|poweroff|reboot
- *   astlinux.debug[=1|0]   console=<device>
+ *   astlinux.debug[=1|0]   astlinux.ip=dhcp|<address>/<prefix>[,<gateway>[,<dns>]]   console=<device>
  * Switches also take yes/no, true/false, on/off. Keydisk locations: see kernel-cmdline.ts.
  *
  * Parsing never throws: bad values are dropped and reported as `problems`, one plain line each. Values
@@ -18,12 +18,15 @@ import {
   requireBareValue,
   tokenizeCommandLine,
 } from './kernel-cmdline.js';
+import { formatStaticAddress, parseStaticAddress } from './static-address.js';
 
 export type OnFail = 'shell' | 'poweroff' | 'reboot';
 
 export interface LoaderOptions {
   readonly pin: string | null;
   readonly sources: readonly string[];
+  /** The static address for network sources (see static-address.ts); null asks DHCP. */
+  readonly ip: string | null;
   /** A location accepted by `parseKeydiskLocation`. */
   readonly keydisk: string | null;
   /** Upper-case `XXXX-XXXX`. */
@@ -37,6 +40,7 @@ export interface LoaderOptions {
 export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
   pin: null,
   sources: [],
+  ip: null,
   keydisk: null,
   card: null,
   rescue: false,
@@ -78,6 +82,13 @@ export function parseLoaderOptions(commandLine: string): ParsedLoaderOptions {
     else if (name === 'astlinux.pin') o.pin = value;
     else if (name === 'astlinux.source') {
       o.sources = value.split(',').filter((source) => source !== '');
+    } else if (name === 'astlinux.ip') {
+      if (value.toLowerCase() === 'dhcp') o.ip = null;
+      else {
+        const parsed = parseStaticAddress(value);
+        if (parsed.ok) o.ip = formatStaticAddress(parsed.address);
+        else bad(parsed.reason);
+      }
     } else if (name === 'astlinux.keydisk') {
       const location = parseKeydiskLocation(value);
       if (location.ok) o.keydisk = value;
@@ -105,6 +116,11 @@ export function formatLoaderOptions(options: Partial<LoaderOptions>): string {
   for (const device of options.console ?? []) add('console', device);
   if (options.pin) add('astlinux.pin', options.pin);
   if (options.sources && options.sources.length > 0) add('astlinux.source', options.sources.join(','));
+  if (options.ip) {
+    const parsed = parseStaticAddress(options.ip);
+    if (!parsed.ok) throw new PolicyError('invalid-option', `astlinux.ip=${options.ip}: ${parsed.reason}`);
+    add('astlinux.ip', formatStaticAddress(parsed.address));
+  }
   if (options.keydisk) {
     const location = parseKeydiskLocation(options.keydisk);
     if (!location.ok)

@@ -168,6 +168,7 @@ function optionsCommand(host: PlanHost, args: readonly string[]): number {
   const { options, problems } = parseLoaderOptions(readArgument(host, args[0] ?? ''));
   if (options.pin !== null) host.print(`pin ${options.pin}`);
   for (const source of options.sources) host.print(`source ${source}`);
+  if (options.ip !== null) host.print(`ip ${options.ip}`);
   if (options.keydisk !== null) host.print(`keydisk ${options.keydisk}`);
   if (options.card !== null) host.print(`card ${options.card}`);
   host.print(`rescue ${options.rescue ? 1 : 0}`);

@@ -28,6 +28,9 @@ const optionsArbitrary: fc.Arbitrary<LoaderOptions> = fc.record({
     word.filter((source) => !source.includes(',')),
     { maxLength: 3 },
   ),
+  ip: fc.option(fc.constantFrom('10.0.2.15/24', '192.168.1.20/24,192.168.1.1', '172.16.0.9/16,,172.16.0.1'), {
+    nil: null,
+  }),
   keydisk: fc.option(
     fc.constantFrom(
       'card:/kd.img',

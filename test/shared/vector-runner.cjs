@@ -121,6 +121,7 @@ var runVectors = (function () {
       options: {
         pin: o.pin,
         sources: o.sources.slice(),
+        ip: o.ip,
         keydisk: o.keydisk,
         card: o.card,
         rescue: o.rescue,
