@@ -6,7 +6,8 @@
 # astlinux.index, turn it into a listing and .sha1 files (plan index), let the same boot plan order the
 # candidates, and for each: check there is RAM for it, download it, hash it, ask for the verdict, loop-mount
 # it and kexec it, telling the AstLinux kernel where it came from (astlinux.from=<url>). Every failure is one
-# line and the next candidate, then the next source, then the card (unless `card=no`).
+# line and the next candidate, then the next source, then the card (unless `card=no`). A static address
+# (astlinux.ip=) replaces DHCP and is handed on too, so AstLinux can fetch its image again the same way.
 
 NET_STATE=''       # '' not tried yet, up, down
 NET_IF=''
@@ -15,6 +16,22 @@ NET_CARD=last      # last: the init tries the card after us; no: `card=no` forbi
 NET_FROM=''        # the URL of the image being loaded: load_image adds it to the handoff
 NET_IMAGE_TIMEOUT=900 # seconds for one image: 100 MB at 1 Mbit/s would not make it, and should not
 NET_MARGIN_KB=32768 # kept free beyond the image: the kernel, the loop mount and kexec need room too
+
+# astlinux.ip=<address>/<prefix>[,<gateway>[,<dns>]], already checked by the boot plan (static-address.ts).
+net_static() {
+	old_ifs=$IFS
+	IFS=,
+	# shellcheck disable=SC2086 # split on commas on purpose
+	set -- $OPT_IP
+	IFS=$old_ifs
+	if ! $MOCK ip addr add "$1" dev "$NET_IF" 2>"$WORK/ip.err"; then
+		say "network: cannot set $1 on $NET_IF ($(tr '\n' ' ' <"$WORK/ip.err"))"
+		return 1
+	fi
+	[ -n "${2:-}" ] && $MOCK ip route add default via "$2" dev "$NET_IF" 2>/dev/null
+	[ -n "${3:-}" ] && echo "nameserver $3" >"$ROOT/etc/resolv.conf"
+	say "network: $NET_IF $1${2:+ via $2} (static)"
+}
 
 # udhcpc configures nothing itself: it runs a script with the lease in its environment.
 net_write_dhcp_script() {
@@ -50,7 +67,7 @@ net_up() {
 	$MOCK modprobe -q -a af_packet 2>/dev/null
 	coldplug
 	if ! NET_IF=$(net_interface); then
-		say "network: no network interface (no driver for this card?)"
+		say "network: no network interface (no network card, or no driver for it)"
 		return 1
 	fi
 	$MOCK ip link set "$NET_IF" up
@@ -63,13 +80,17 @@ net_up() {
 		fi
 		sleep 0.1
 	done
-	net_write_dhcp_script
-	export ASTCARD_NET_LEASE="$WORK/lease"
-	if ! $MOCK udhcpc -i "$NET_IF" -t 5 -T 1 -n -q -s "$WORK/udhcpc.script" >"$WORK/udhcpc.log" 2>&1; then
-		say "network: no DHCP lease on $NET_IF (no DHCP server answered)"
-		return 1
+	if [ -n "$OPT_IP" ]; then
+		net_static || return 1
+	else
+		net_write_dhcp_script
+		export ASTCARD_NET_LEASE="$WORK/lease"
+		if ! $MOCK udhcpc -i "$NET_IF" -t 5 -T 1 -n -q -s "$WORK/udhcpc.script" >"$WORK/udhcpc.log" 2>&1; then
+			say "network: no DHCP lease on $NET_IF (no DHCP server answered)"
+			return 1
+		fi
+		say "network: $NET_IF $(cat "$WORK/lease" 2>/dev/null || echo up)"
 	fi
-	say "network: $NET_IF $(cat "$WORK/lease" 2>/dev/null || echo up)"
 	NET_STATE=up
 }
 

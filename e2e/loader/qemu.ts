@@ -70,8 +70,16 @@ export function qemuArgs(disks: Disk[], network?: UserNetwork): string[] {
   return args;
 }
 
-/** Boots until the guest powers off (QEMU exits), panics (-no-reboot) or `timeoutMs` passes. */
-export function boot(disks: Disk[], timeoutMs = 90_000, network?: UserNetwork): Promise<BootResult> {
+/**
+ * Boots until the guest powers off (QEMU exits), panics (-no-reboot) or `timeoutMs` passes — or, with
+ * `until`, as soon as the serial log matches it (a shell that would wait for input forever).
+ */
+export function boot(
+  disks: Disk[],
+  timeoutMs = 90_000,
+  network?: UserNetwork,
+  until?: RegExp,
+): Promise<BootResult> {
   return slot(
     () =>
       new Promise<BootResult>((resolve, reject) => {
@@ -80,7 +88,14 @@ export function boot(disks: Disk[], timeoutMs = 90_000, network?: UserNetwork): 
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const chunks: Buffer[] = [];
-        child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let seen = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          if (!until) return;
+          // A match may straddle chunks; the last 4 KiB is plenty for one line.
+          seen = (seen + chunk.toString('utf8')).slice(-4096);
+          if (until.test(seen)) child.kill('SIGKILL');
+        });
         child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
         let timedOut = false;
         const timer = setTimeout(() => {

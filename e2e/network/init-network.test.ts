@@ -236,6 +236,70 @@ describe('loader init with network sources, side effects mocked, downloads real'
     expect(kexecLoads(story)[0]).toContain('astlinux.image=AstLinux-2.0.0.img');
   });
 
+  test('a static address replaces DHCP and is handed on to AstLinux', async () => {
+    const url = publish('static', { 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot(
+      'static',
+      ['AstLinux-2.0.0.img'],
+      `astlinux.ip=192.168.7.20/24,192.168.7.1,192.168.7.53 astlinux.source=${url}`,
+    );
+    const story = await runInit(root);
+    expect(story.actions).toContain('ip addr add 192.168.7.20/24 dev eth0');
+    expect(story.actions).toContain('ip route add default via 192.168.7.1 dev eth0');
+    expect(story.actions.some((action) => action.startsWith('udhcpc'))).toBe(false);
+    expect(readFileSync(join(root, 'etc/resolv.conf'), 'utf8')).toBe('nameserver 192.168.7.53\n');
+    expect(story.said).toContain('network: eth0 192.168.7.20/24 via 192.168.7.1 (static)');
+    const loads = kexecLoads(story);
+    expect(loads, story.said.join('\n')).toHaveLength(1);
+    expect(loads[0]).toContain(
+      `astlinux.from=${url}AstLinux-1.1.0.img astlinux.ip=192.168.7.20/24,192.168.7.1,192.168.7.53`,
+    );
+  });
+
+  test('a bad static address is reported and DHCP is used instead', async () => {
+    const url = publish('badstatic', { 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot('badstatic', ['AstLinux-0.1.0.img'], `astlinux.ip=192.168.7.300/24 astlinux.source=${url}`);
+    const story = await runInit(root);
+    expect(
+      story.said.some((line) => line.startsWith('option astlinux.ip=192.168.7.300/24: expected an IPv4')),
+    ).toBe(true);
+    expect(story.actions.some((action) => action.startsWith('udhcpc -i eth0'))).toBe(true);
+    expect(kexecLoads(story)[0]).not.toContain('astlinux.ip=');
+  });
+
+  test('no card found: the network sources still boot', async () => {
+    const url = publish('nocard', { 'AstLinux-1.1.0.img': 'good' });
+    const root = makeRoot('nocard', [], `astlinux.source=${url}`);
+    rmSync(join(root, 'sys/class/block/sda1'), { recursive: true });
+    const story = await runInit(root, { ASTCARD_CARD_WAIT: '1' });
+    expect(
+      story.said.some(
+        (line) =>
+          line.startsWith('no card found after 1s') && line.endsWith('trying the network sources only'),
+      ),
+    ).toBe(true);
+    const loads = kexecLoads(story);
+    expect(loads, story.said.join('\n')).toHaveLength(1);
+    expect(loads[0]).toContain(`astlinux.from=${url}AstLinux-1.1.0.img`);
+    expect(loads[0]).not.toContain('astlinux.card=');
+  });
+
+  test('no card found and the network fails: one summary names both', async () => {
+    const root = makeRoot(
+      'nocardnonet',
+      [],
+      'astlinux.source=http://127.0.0.1:9/gone/ astlinux.onfail=poweroff',
+    );
+    rmSync(join(root, 'sys/class/block/sda1'), { recursive: true });
+    const story = await runInit(root, { ASTCARD_CARD_WAIT: '1' });
+    const failed = story.said.find((line) => line.startsWith('FAILED: nothing bootable'));
+    expect(failed, story.said.join('\n')).toMatch(
+      /^FAILED: nothing bootable: no card found after 1s .*, http:\/\/127\.0\.0\.1:9\/gone\/ \(no index\)$/,
+    );
+    expect(story.actions).toContain('poweroff -f');
+    expect(kexecLoads(story)).toHaveLength(0);
+  });
+
   test('card=no: a dead source gives the failure summary, the card images are not booted', async () => {
     const root = makeRoot(
       'cardno',

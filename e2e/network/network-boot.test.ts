@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatIndex } from '../../shared/index.js';
 import { buildAstlinuxImage, fixtureCache, projectRoot, sha1Line } from '../fixtures/astlinux-images.js';
+import { type FtpServer, startFtpServer } from '../fixtures/ftp-server.js';
 import { type CardFile, loaderAssets, makeCard } from '../fixtures/make-card.js';
 import { boot, type UserNetwork } from '../loader/qemu.js';
-import { loaderLines, markerOf } from '../loader/serial-log.js';
+import { handoffOf, loaderLines, markerOf } from '../loader/serial-log.js';
 
 const dir = join(fixtureCache, 'network');
 const VOLUME_ID = '4E37-B007';
@@ -16,6 +17,9 @@ const OPTIONS = `astlinux.card=${VOLUME_ID} astlinux.onfail=poweroff`;
 
 let server: Server;
 let httpPort = 0;
+let ftp: FtpServer;
+/** The passive data port the FTP server announces; QEMU forwards the guest's connections to it. */
+const FTP_DATA_PORT = 2020;
 const images: Record<string, string> = {};
 
 const image = (version: string) => `AstLinux-${version}.img`;
@@ -41,7 +45,13 @@ function publishFolder(folder: string, versions: Record<string, 'good' | 'corrup
   writeFileSync(join(folder, 'astlinux.index'), formatIndex(entries));
 }
 
-async function bootNetwork(name: string, append: string, cardFiles: CardFile[], network: UserNetwork) {
+async function bootNetwork(
+  name: string,
+  append: string,
+  cardFiles: CardFile[],
+  network: UserNetwork | undefined,
+  until?: RegExp,
+) {
   const card = join(dir, `${name}.card`);
   makeCard(card, {
     layout: 'mbr',
@@ -49,7 +59,7 @@ async function bootNetwork(name: string, append: string, cardFiles: CardFile[], 
     append: `${OPTIONS} ${append}`,
     files: cardFiles,
   });
-  const result = await boot([{ file: card, interface: 'ide' }], 150_000, network);
+  const result = await boot([{ file: card, interface: 'ide' }], 150_000, network, until);
   writeFileSync(join(dir, `${name}.log`), result.log);
   expect(result.timedOut, `${name} timed out; log in ${dir}/${name}.log`).toBe(false);
   const text = loaderLines(result.log).map((line) => line.text);
@@ -58,6 +68,13 @@ async function bootNetwork(name: string, append: string, cardFiles: CardFile[], 
 
 const http = (): UserNetwork => ({
   forwards: [{ guestAddress: '10.0.2.100', port: 80, command: `${BUSYBOX} nc 127.0.0.1 ${httpPort}` }],
+});
+
+const ftpNetwork = (): UserNetwork => ({
+  forwards: [
+    { guestAddress: '10.0.2.100', port: 21, command: `${BUSYBOX} nc 127.0.0.1 ${ftp.controlPort}` },
+    { guestAddress: '10.0.2.100', port: FTP_DATA_PORT, command: `${BUSYBOX} nc 127.0.0.1 ${ftp.dataPort}` },
+  ],
 });
 
 beforeAll(async () => {
@@ -69,6 +86,8 @@ beforeAll(async () => {
   images['1.1.0'] = buildAstlinuxImage({ version: '1.1.0', format: 'squashfs' }, join(dir, 'v110.img'));
   publishFolder(join(dir, 'www/pub'), { '1.0.0': 'good', '1.1.0': 'corrupt' });
   publishFolder(join(dir, 'tftp/pub'), { '1.0.0': 'good', '1.1.0': 'good' });
+  publishFolder(join(dir, 'ftp/pub'), { '1.0.0': 'good', '1.1.0': 'good' });
+  ftp = await startFtpServer(join(dir, 'ftp'), FTP_DATA_PORT);
   server = createServer((request, response) => {
     const path = join(dir, 'www', (request.url ?? '/').replace(/\.\.+/g, ''));
     try {
@@ -84,17 +103,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await ftp?.close();
   if (dir)
     for (const file of readdirSync(dir)) if (file.endsWith('.card')) rmSync(join(dir, file), { force: true });
 });
 
 /**
- * The downloaded image's kernel and initrd ran after the jump. The test image's AstLinux-side initrd then
- * looks for the image on the card (it does not act on astlinux.from yet), so no marker: its own line counts.
+ * The image's own initrd fetched the image again from astlinux.from (the loader's copy is gone after the
+ * jump), checked it against astlinux.digest and booted it: the test image's marker proves which one runs.
  */
-function secondKernelRan(log: string, name: string): boolean {
-  const after = log.split('kexec_core: Starting new kernel')[1] ?? '';
-  return after.includes('astlinux-initrd:') && after.includes(name);
+function bootedFromNetwork(log: string, version: string, from: string): void {
+  const marker = markerOf(log);
+  expect(marker?.version, log.slice(-3000)).toBe(version);
+  const handoff = handoffOf(marker?.cmdline ?? '');
+  expect(handoff.from).toBe(`${from}${image(version)}`);
+  expect(handoff.digest).toBe(`sha1:${sha1Of(images[version] ?? '')}`);
+  expect(log).toContain(`astlinux-initrd: root is ${image(version)} from ${from}${image(version)}`);
 }
 
 const cardImage = (): CardFile[] => [
@@ -117,7 +141,7 @@ describe.concurrent('network boots (QEMU, restrict=on)', () => {
       run.text.some((line) => line.startsWith(`kexec -e ${image('1.0.0')} from http://10.0.2.100/pub/`)),
       run.text.join('\n'),
     ).toBe(true);
-    expect(secondKernelRan(run.result.log, image('1.0.0'))).toBe(true);
+    bootedFromNetwork(run.result.log, '1.0.0', 'http://10.0.2.100/pub/');
   });
 
   test('TFTP (QEMU built-in server): boots the newest remote image', async () => {
@@ -128,7 +152,43 @@ describe.concurrent('network boots (QEMU, restrict=on)', () => {
       run.text.some((line) => line.startsWith(`kexec -e ${image('1.1.0')} from tftp://10.0.2.2/pub/`)),
       run.text.join('\n'),
     ).toBe(true);
-    expect(secondKernelRan(run.result.log, image('1.1.0'))).toBe(true);
+    bootedFromNetwork(run.result.log, '1.1.0', 'tftp://10.0.2.2/pub/');
+  });
+
+  test('FTP with a static address: boots the newest remote image, AstLinux gets the same address', async () => {
+    const run = await bootNetwork(
+      'ftp',
+      'astlinux.ip=10.0.2.30/24,10.0.2.2 astlinux.source=ftp://10.0.2.100/pub/',
+      cardImage(),
+      ftpNetwork(),
+    );
+    expect(run.text).toContain('network: eth0 10.0.2.30/24 via 10.0.2.2 (static)');
+    expect(
+      run.text.some((line) => line.startsWith(`kexec -e ${image('1.1.0')} from ftp://10.0.2.100/pub/`)),
+      run.text.join('\n'),
+    ).toBe(true);
+    bootedFromNetwork(run.result.log, '1.1.0', 'ftp://10.0.2.100/pub/');
+    expect(handoffOf(run.marker?.cmdline ?? '').ip).toBe('10.0.2.30/24,10.0.2.2');
+    // Downloaded twice: by the loader, and again by the AstLinux initrd.
+    expect(ftp.commands.filter((command) => command.endsWith(image('1.1.0'))).length).toBeGreaterThanOrEqual(
+      2,
+    );
+  });
+
+  test('no network and no card images: the rescue summary names both, then the rescue shell', async () => {
+    const run = await bootNetwork(
+      'rescue',
+      'astlinux.source=http://10.0.2.100/pub/ astlinux.onfail=shell',
+      [],
+      undefined,
+      /rescue shell \(/,
+    );
+    expect(run.text).toContain('network: no network interface (no network card, or no driver for it)');
+    expect(run.text).toContain(
+      'FAILED: nothing bootable: http://10.0.2.100/pub/ (no network), no AstLinux image on the card',
+    );
+    expect(run.text.some((line) => line.startsWith('rescue shell ('))).toBe(true);
+    expect(run.marker).toBeNull();
   });
 
   test('a dead source falls back to the card images, which boot all the way to AstLinux', async () => {
