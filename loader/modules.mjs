@@ -41,6 +41,9 @@ export const INPUT_MODULES = ['usbhid', 'hid_generic'];
 /** Network cards, for a rescue shell that can reach the network and for later network boots. */
 export const NETWORK_MODULES = ['e1000', 'e1000e', 'r8169', 'virtio_net'];
 
+/** nfs:// sources: the NFSv4 client (its dependencies, sunrpc and friends, come with it). Loaded when used. */
+export const NFS_MODULES = ['nfsv4'];
+
 /** The card's filesystem and its code pages: loaded first, the card cannot be mounted without them. */
 export const CARD_FILESYSTEM_MODULES = ['vfat', 'nls_cp437', 'nls_iso8859-1', 'nls_ascii'];
 
@@ -57,6 +60,7 @@ export const ALL_MODULES = [
   ...STORAGE_MODULES,
   ...INPUT_MODULES,
   ...NETWORK_MODULES,
+  ...NFS_MODULES,
   ...CARD_FILESYSTEM_MODULES,
   ...IMAGE_FILESYSTEM_MODULES,
   ...SPARE_MODULES,

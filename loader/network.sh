@@ -15,6 +15,7 @@ NET_LINK_WAIT=${ASTCARD_NET_LINK_WAIT:-5} # seconds for a cable to show carrier
 NET_CARD=last      # last: the init tries the card after us; no: `card=no` forbids it; tried: `card` placed it
 NET_FROM=''        # the URL of the image being loaded: load_image adds it to the handoff
 NET_IMAGE_TIMEOUT=900 # seconds for one image: 100 MB at 1 Mbit/s would not make it, and should not
+NFS_MOUNTED=''      # the NFS folders mounted so far, space-separated
 NET_MARGIN_KB=32768 # kept free beyond the image: the kernel, the loop mount and kexec need room too
 
 # astlinux.ip=<address>/<prefix>[,<gateway>[,<dns>]], already checked by the boot plan (static-address.ts).
@@ -105,6 +106,7 @@ net_fetch() { # <url> <file> <seconds>
 		host=${rest%%/*}
 		timeout "$3" tftp -g -r "${rest#*/}" -l "$2" "$host" 2>"$WORK/fetch.err"
 		;;
+	nfs://*) net_nfs_mount "$1" && timeout "$3" cp "$NFS_DIR/${1##*/}" "$2" 2>"$WORK/fetch.err" ;;
 	*)
 		echo "protocol not supported by this loader" >"$WORK/fetch.err"
 		false
@@ -113,6 +115,33 @@ net_fetch() { # <url> <file> <seconds>
 		rm -f "$2"
 		return 1
 	}
+}
+
+# nfs://<address>[:<port>]/<path>/<file>: NFSv4 over TCP, one port and no portmapper, so it passes
+# firewalls and NAT. The folder is mounted read-only once and files are copied into RAM from it, so what
+# is verified is what boots even if the server's copy changes meanwhile. Sets NFS_DIR.
+net_nfs_mount() { # <url>
+	rest=${1#nfs://}
+	server=${rest%%/*}
+	folder=/${rest#*/}
+	folder=${folder%/*}
+	address=${server%%:*}
+	port=2049
+	[ "$server" != "$address" ] && port=${server#*:}
+	NFS_DIR="$WORK/nfs/$(echo "$server$folder" | tr -c 'A-Za-z0-9.\n' _)"
+	case " $NFS_MOUNTED " in *" $NFS_DIR "*) return 0 ;; esac
+	mkdir -p "$NFS_DIR"
+	case "$address" in
+	*[!0-9.]*)
+		echo "name the NFS server by its IP address (this loader does not resolve names)" >"$WORK/fetch.err"
+		return 1
+		;;
+	esac
+	$MOCK modprobe -q nfsv4
+	# soft + timeo: a server that goes away fails the copy instead of hanging the boot.
+	timeout 20 $MOCK mount -t nfs4 -o "ro,soft,timeo=50,retrans=2,port=$port,addr=$address" \
+		"$address:$folder" "$NFS_DIR" 2>"$WORK/fetch.err" || return 1
+	NFS_MOUNTED="$NFS_MOUNTED $NFS_DIR"
 }
 
 net_fetch_error() {
@@ -167,7 +196,7 @@ net_try_source() { # <url> <n>
 	mkdir -p "$dir"
 	step "source $base"
 	case "$base" in
-	http://* | ftp://* | tftp://*) ;;
+	http://* | ftp://* | tftp://* | nfs://*) ;;
 	*)
 		say "source $base: this loader cannot fetch ${base%%:*} sources, skipping"
 		FAILURES="${FAILURES:+$FAILURES, }$base (unsupported)"

@@ -8,8 +8,8 @@ packages=(
   dosfstools mtools syslinux syslinux-common util-linux e2fsprogs
   # the loader build: unpack Debian packages, make the initramfs, resolve kernel modules, test images
   dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
-  # boot tests under software emulation
-  qemu-system-x86
+  # boot tests under software emulation; a user-space NFS server for the nfs:// network-boot test
+  qemu-system-x86 nfs-ganesha nfs-ganesha-vfs
   # UI tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
   # native npm modules (drivelist builds from source when its prebuilt binary cannot be fetched)

@@ -258,7 +258,11 @@ describe('loader init with network sources, side effects mocked, downloads real'
 
   test('a bad static address is reported and DHCP is used instead', async () => {
     const url = publish('badstatic', { 'AstLinux-1.1.0.img': 'good' });
-    const root = makeRoot('badstatic', ['AstLinux-0.1.0.img'], `astlinux.ip=192.168.7.300/24 astlinux.source=${url}`);
+    const root = makeRoot(
+      'badstatic',
+      ['AstLinux-0.1.0.img'],
+      `astlinux.ip=192.168.7.300/24 astlinux.source=${url}`,
+    );
     const story = await runInit(root);
     expect(
       story.said.some((line) => line.startsWith('option astlinux.ip=192.168.7.300/24: expected an IPv4')),

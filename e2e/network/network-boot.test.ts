@@ -7,6 +7,7 @@ import { formatIndex } from '../../shared/index.js';
 import { buildAstlinuxImage, fixtureCache, projectRoot, sha1Line } from '../fixtures/astlinux-images.js';
 import { type FtpServer, startFtpServer } from '../fixtures/ftp-server.js';
 import { type CardFile, loaderAssets, makeCard } from '../fixtures/make-card.js';
+import { type NfsServer, startNfsServer } from '../fixtures/nfs-server.js';
 import { boot, type UserNetwork } from '../loader/qemu.js';
 import { handoffOf, loaderLines, markerOf } from '../loader/serial-log.js';
 
@@ -18,6 +19,7 @@ const OPTIONS = `astlinux.card=${VOLUME_ID} astlinux.onfail=poweroff`;
 let server: Server;
 let httpPort = 0;
 let ftp: FtpServer;
+let nfs: NfsServer;
 /** The passive data port the FTP server announces; QEMU forwards the guest's connections to it. */
 const FTP_DATA_PORT = 2020;
 const images: Record<string, string> = {};
@@ -88,6 +90,9 @@ beforeAll(async () => {
   publishFolder(join(dir, 'tftp/pub'), { '1.0.0': 'good', '1.1.0': 'good' });
   publishFolder(join(dir, 'ftp/pub'), { '1.0.0': 'good', '1.1.0': 'good' });
   ftp = await startFtpServer(join(dir, 'ftp'), FTP_DATA_PORT);
+  // 1.1.0 corrupt: the NFS boot also shows the fallback to the older remote image.
+  publishFolder(join(dir, 'nfs/pub'), { '1.0.0': 'good', '1.1.0': 'corrupt' });
+  nfs = await startNfsServer(join(dir, 'nfs'), '/export', join(dir, 'ganesha'));
   server = createServer((request, response) => {
     const path = join(dir, 'www', (request.url ?? '/').replace(/\.\.+/g, ''));
     try {
@@ -104,6 +109,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   await ftp?.close();
+  await nfs?.close();
   if (dir)
     for (const file of readdirSync(dir)) if (file.endsWith('.card')) rmSync(join(dir, file), { force: true });
 });
@@ -119,6 +125,8 @@ function bootedFromNetwork(log: string, version: string, from: string): void {
   expect(handoff.from).toBe(`${from}${image(version)}`);
   expect(handoff.digest).toBe(`sha1:${sha1Of(images[version] ?? '')}`);
   expect(log).toContain(`astlinux-initrd: root is ${image(version)} from ${from}${image(version)}`);
+  // The card is still found and mounted: it holds the keydisk and is where upgrades go.
+  expect(marker?.mounts.some((mount) => mount.startsWith('/mnt/card vfat /dev/sda1 ro'))).toBe(true);
 }
 
 const cardImage = (): CardFile[] => [
@@ -173,6 +181,22 @@ describe.concurrent('network boots (QEMU, restrict=on)', () => {
     expect(ftp.commands.filter((command) => command.endsWith(image('1.1.0'))).length).toBeGreaterThanOrEqual(
       2,
     );
+  });
+
+  test('NFS (NFS-Ganesha, NFSv4): a corrupt remote newest falls back to the older remote image', async () => {
+    const run = await bootNetwork('nfs', 'astlinux.source=nfs://10.0.2.100/export/pub/', cardImage(), {
+      forwards: [{ guestAddress: '10.0.2.100', port: 2049, command: `${BUSYBOX} nc 127.0.0.1 ${nfs.port}` }],
+    });
+    expect(run.text, nfs.log().slice(-2000)).toContain(
+      `${image('1.1.0')}: sha1 checksum mismatch, skipping [mismatch]`,
+    );
+    expect(
+      run.text.some((line) =>
+        line.startsWith(`kexec -e ${image('1.0.0')} from nfs://10.0.2.100/export/pub/`),
+      ),
+      run.text.join('\n'),
+    ).toBe(true);
+    bootedFromNetwork(run.result.log, '1.0.0', 'nfs://10.0.2.100/export/pub/');
   });
 
   test('no network and no card images: the rescue summary names both, then the rescue shell', async () => {
