@@ -15,6 +15,19 @@ export class AstcardError extends Error {
   }
 }
 
+/**
+ * The disk layers (block devices, MBR, FAT, SYSLINUX) describe each code with one fixed sentence and add the
+ * specifics in brackets, which `errorData` takes off again for users and keeps as `detail` for logs.
+ */
+export abstract class LayerError<Code extends string> extends AstcardError {
+  declare readonly code: Code;
+  declare readonly detail: string;
+
+  protected constructor(code: Code, sentence: string, detail: string, options: { cause?: unknown } = {}) {
+    super(code, `${sentence} (${detail})`, { cause: options.cause, detail });
+  }
+}
+
 /** What crosses a process boundary (IPC, the privileged helper, `--json`): data, never an Error object. */
 export interface ErrorData {
   code: string;

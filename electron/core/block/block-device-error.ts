@@ -1,3 +1,4 @@
+import { LayerError } from '../errors.js';
 /** Why a block device refused or failed an operation. Closed set: callers switch on it. */
 export type BlockDeviceErrorCode =
   /** The range asked for lies (partly) outside the device. */
@@ -31,14 +32,9 @@ const MESSAGES: Record<BlockDeviceErrorCode, string> = {
   closed: 'The device has already been closed.',
 };
 
-export class BlockDeviceError extends Error {
-  override readonly name = 'BlockDeviceError';
-  constructor(
-    readonly code: BlockDeviceErrorCode,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${MESSAGES[code]} (${detail})`, options);
+export class BlockDeviceError extends LayerError<BlockDeviceErrorCode> {
+  constructor(code: BlockDeviceErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, MESSAGES[code], detail, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { LayerError } from '../errors.js';
 /** Why a FAT operation failed. Closed set; device failures arrive as BlockDeviceError instead. */
 export type FatErrorCode =
   // The volume's own structures are damaged or not FAT at all.
@@ -67,13 +68,8 @@ const MESSAGES: Record<FatErrorCode, string> = {
   'read-only': 'The volume was opened read-only.',
 };
 
-export class FatError extends Error {
-  override readonly name = 'FatError';
-  constructor(
-    readonly code: FatErrorCode,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${MESSAGES[code]} (${detail})`, options);
+export class FatError extends LayerError<FatErrorCode> {
+  constructor(code: FatErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, MESSAGES[code], detail, options);
   }
 }

@@ -1,3 +1,4 @@
+import { LayerError } from '../errors.js';
 /** Why a partition table could not be read or written. Closed set. */
 export type MbrErrorCode =
   /** Sector 0 does not end in 0x55AA: neither an MBR nor a FAT boot sector. */
@@ -19,13 +20,8 @@ const MESSAGES: Record<MbrErrorCode, string> = {
   'invalid-option': 'The partition settings are not valid.',
 };
 
-export class MbrError extends Error {
-  override readonly name = 'MbrError';
-  constructor(
-    readonly code: MbrErrorCode,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${MESSAGES[code]} (${detail})`, options);
+export class MbrError extends LayerError<MbrErrorCode> {
+  constructor(code: MbrErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, MESSAGES[code], detail, options);
   }
 }

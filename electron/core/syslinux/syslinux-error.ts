@@ -1,3 +1,4 @@
+import { LayerError } from '../errors.js';
 /** Why the SYSLINUX installer refused or failed. Closed set; device and FAT failures arrive as their own errors. */
 export type SyslinuxErrorCode =
   // The binaries we were handed.
@@ -38,13 +39,8 @@ const MESSAGES: Record<SyslinuxErrorCode, string> = {
   'partition-ambiguous': 'The card holds several FAT partitions; choose which one to make bootable.',
 };
 
-export class SyslinuxError extends Error {
-  override readonly name = 'SyslinuxError';
-  constructor(
-    readonly code: SyslinuxErrorCode,
-    readonly detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${MESSAGES[code]} (${detail})`, options);
+export class SyslinuxError extends LayerError<SyslinuxErrorCode> {
+  constructor(code: SyslinuxErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, MESSAGES[code], detail, options);
   }
 }
