@@ -1,37 +1,20 @@
-// Runs the loader's real init with network sources (loader/network.sh) under the busybox shell it boots
-// with, outside a VM: ASTCARD_ROOT points it at a fake root, ASTCARD_MOCK turns the side effects (mount,
-// modprobe, ip, udhcpc, kexec) into lines of an action log. The downloads are real: an HTTP server in this
-// process serves a published folder (images, astlinux.index) on 127.0.0.1, and the boot plan is the real
-// bundle under mujs. QEMU network boots are a separate matter (see loader/README.md).
-import { execFileSync, spawn } from 'node:child_process';
+// Runs the loader's real init with network sources (loader/network.sh) outside a VM, side effects mocked
+// (see e2e/loader/init-harness.ts). The downloads are real: an HTTP server in this process serves a
+// published folder (images, astlinux.index) on 127.0.0.1, and the boot plan is the real bundle under mujs.
+// QEMU network boots are in network-boot.test.ts.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatIndex } from '../../shared/index.js';
 import { fixtureCache, projectRoot } from '../fixtures/astlinux-images.js';
+import { BUSYBOX, jumped, kexecLoads, makeFakeRoot, runInit } from '../loader/init-harness.js';
 
-const BUSYBOX = join(projectRoot, '.cache/loader-stage/bin/busybox');
-const INIT = join(projectRoot, 'loader/init');
-const NETWORK = join(projectRoot, 'loader/network.sh');
 const base = join(fixtureCache, 'init-network');
 const PLAN_BUNDLE = join(base, 'astcard-plan.js');
-const VOLUME_ID = '7E57-C0DE';
-
-const MOCK = `#!/bin/sh
-log="$ASTCARD_ROOT/actions"
-case "$1" in
-mujs) shift; exec mujs "$@" ;;
-udhcpc) echo "$*" >>"$log"; [ -z "$MOCK_NO_LEASE" ] ;;
-kexec)
-	echo "$*" >>"$log"
-	if [ "$2" = -e ]; then kill -TERM "$PPID"; exit 0; fi
-	exit 0 ;;
-*) echo "$*" >>"$log" ;;
-esac
-`;
 
 /** What the HTTP server serves: path → bytes. Each test publishes its own folder. */
 const served = new Map<string, Buffer>();
@@ -82,91 +65,16 @@ function publish(folder: string, images: Record<string, RemoteState>): string {
   return `http://127.0.0.1:${port}/${folder}/`;
 }
 
-interface Story {
-  said: string[];
-  actions: string[];
-}
-
 function makeRoot(name: string, cardImages: string[], cmdline: string, memAvailableKb = 400_000): string {
-  const root = join(base, name);
-  rmSync(root, { recursive: true, force: true });
-  for (const dir of [
-    'proc',
-    'sys/class/block/sda1',
-    'sys/class/net/eth0',
-    'sys/class/net/lo',
-    'dev',
-    'etc/astcard',
-    'usr/share/astcard',
-    'run/astcard/card',
-    'run/astcard/image/boot',
-  ]) {
-    mkdirSync(join(root, dir), { recursive: true });
-  }
-  writeFileSync(join(root, 'sys/class/net/eth0/carrier'), '1\n');
-  writeFileSync(join(root, 'proc/uptime'), '3.14 2.00\n');
-  writeFileSync(join(root, 'proc/meminfo'), `MemTotal: 500000 kB\nMemAvailable: ${memAvailableKb} kB\n`);
-  writeFileSync(join(root, 'proc/cmdline'), `${cmdline}\n`);
-  writeFileSync(join(root, 'etc/astcard/loader-version'), '9.9.9\n');
-  writeFileSync(join(root, 'etc/astcard/modules.card'), 'vfat\n');
-  writeFileSync(join(root, 'etc/astcard/modules.image'), 'loop\next4\n');
-  copyFileSync(PLAN_BUNDLE, join(root, 'usr/share/astcard/astcard-plan.js'));
-  copyFileSync(NETWORK, join(root, 'usr/share/astcard/network.sh'));
-  const device = join(root, 'dev/sda1');
-  execFileSync('truncate', ['-s', '2M', device]);
-  execFileSync('mkfs.vfat', ['-F', '12', '-i', VOLUME_ID.replace('-', ''), device], { stdio: 'pipe' });
-  const cardDir = join(root, 'run/astcard/card');
-  writeFileSync(join(cardDir, 'syslinux.cfg'), 'DEFAULT loader\n');
-  for (const image of cardImages) {
-    writeFileSync(join(cardDir, image), `contents of ${image}\n`);
-    const hex = execFileSync('sha1sum', [join(cardDir, image)], { encoding: 'utf8' }).split(' ')[0];
-    writeFileSync(join(cardDir, `${image}.sha1`), `${hex}  ${image}\n`);
-  }
-  writeFileSync(join(root, 'run/astcard/image/boot/bzImage'), 'kernel');
-  writeFileSync(join(root, 'run/astcard/image/boot/cmdline'), 'console=ttyS0,115200 root=/dev/ram0\n');
-  writeFileSync(join(root, 'mock'), MOCK);
-  chmodSync(join(root, 'mock'), 0o755);
-  return root;
-}
-
-/** Asynchronous on purpose: the HTTP server answering the init's wget lives in this process. */
-function runInit(root: string, env: Record<string, string> = {}): Promise<Story> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BUSYBOX, ['sh', INIT], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        ASTCARD_ROOT: root,
-        ASTCARD_MOCK: join(root, 'mock'),
-        ASTCARD_NET_LINK_WAIT: '1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', () => {
-      clearTimeout(timer);
-      const strip = (line: string) => line.split(root).join('');
-      const said = stdout
-        .split('\n')
-        .map((line) => /^\[\s*[\d.?]+\] astcard: (.*)$/.exec(line)?.[1])
-        .filter((line): line is string => line !== undefined)
-        .map(strip);
-      const actionsFile = join(root, 'actions');
-      const actions = existsSync(actionsFile)
-        ? readFileSync(actionsFile, 'utf8').split('\n').filter(Boolean).map(strip)
-        : [];
-      resolve({ said, actions });
-    });
+  const images = Object.fromEntries(cardImages.map((image) => [image, 'good' as const]));
+  return makeFakeRoot(join(base, name), {
+    cmdline,
+    planBundle: PLAN_BUNDLE,
+    images,
+    network: true,
+    memAvailableKb,
   });
 }
-
-const kexecLoads = (story: Story) => story.actions.filter((action) => action.startsWith('kexec -l'));
-const jumped = (story: Story) => story.actions.includes('kexec -e');
 
 describe('loader init with network sources, side effects mocked, downloads real', () => {
   test('boots the newest remote image and tells AstLinux where it came from', async () => {
