@@ -1,11 +1,10 @@
 // The ES5 bundle under Debian's mujs must answer the vector table exactly as the TypeScript sources do
 // in Node, and the plan CLI must speak the loader's protocol on a real directory. No mujs = failure.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlanCli } from '../../loader/plan/plan-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type PlanRun, planBundleForFile, runBoth } from './plan-cli-runs.js';
 import {
   expectVector,
   loadVectors,
@@ -16,54 +15,15 @@ import {
 } from './vector-table.js';
 
 const HARNESS = join(import.meta.dirname, 'mujs-harness.js');
-let work: string;
-let bundle: string;
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'astcard-mujs-'));
-  bundle = join(work, 'astcard-plan.js');
-  execFileSync(process.execPath, ['scripts/build-shared-es5.mjs', '--out', bundle], { stdio: 'pipe' });
-});
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
-interface Run {
-  readonly code: number;
-  readonly lines: string[];
-}
-
-function mujs(...args: string[]): Run {
-  const result = spawnSync('mujs', [bundle, ...args], { encoding: 'utf8' });
-  if (result.error) throw new Error(`mujs is required (apt-get install mujs): ${result.error.message}`);
-  return { code: result.status ?? -1, lines: result.stdout.split('\n').filter((line) => line !== '') };
-}
-
-/** The same command in-process, against the TypeScript sources. */
-function node(...args: string[]): Run {
-  const lines: string[] = [];
-  const code = runPlanCli(args, {
-    read: (path) => readFileSync(path, 'utf8'),
-    print: (line) => lines.push(...line.split('\n')),
-    loaderVersion: () => (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version,
-  });
-  return { code, lines };
-}
-
-/** Runs under mujs, checks Node agrees line for line, returns the mujs run. */
-function both(...args: string[]): Run {
-  const fromMujs = mujs(...args);
-  expect(fromMujs).toEqual(node(...args));
-  return fromMujs;
-}
+const plan = planBundleForFile('astcard-mujs-');
+const both = (...args: string[]): PlanRun => runBoth(plan.bundle, args);
 
 describe('vector table under mujs', () => {
   it('gives the same results as Node for every vector file, and they meet the expectations', () => {
     const files = vectorFileNames();
     expect(files.length).toBeGreaterThanOrEqual(10);
     const paths = files.map((file) => join(VECTOR_DIR, file));
-    const output = execFileSync('mujs', [HARNESS, bundle, RUNNER_PATH, ...paths], { encoding: 'utf8' });
+    const output = execFileSync('mujs', [HARNESS, plan.bundle, RUNNER_PATH, ...paths], { encoding: 'utf8' });
     const fromMujs = JSON.parse(output) as Record<string, { name: string; actual: unknown }[]>;
     for (const [index, file] of files.entries()) {
       const vectors = loadVectors(file);
@@ -82,7 +42,7 @@ describe('plan CLI protocol on a real card directory', () => {
   const hash = (tool: string, name: string) => sums(tool, name).slice(0, tool === 'sha1sum' ? 40 : 64);
 
   beforeAll(() => {
-    card = join(work, 'card');
+    card = join(plan.work, 'card');
     execFileSync('mkdir', ['-p', card]);
     const write = (name: string, content: string | Buffer) => writeFileSync(join(card, name), content);
     for (const version of ['1.5.9', '1.5.10', '0.10.0', '2.0'])
@@ -215,7 +175,7 @@ describe('plan CLI protocol on a real card directory', () => {
 
   it('the init can read the output with plain shell `read`', () => {
     const script = `mujs "$1" options "$2" | while read -r key value; do echo "[$key][$value]"; done`;
-    const output = execFileSync('sh', ['-c', script, 'sh', bundle, join(card, 'cmdline')], {
+    const output = execFileSync('sh', ['-c', script, 'sh', plan.bundle, join(card, 'cmdline')], {
       encoding: 'utf8',
     });
     expect(output).toContain('[console][ttyS0,115200]');

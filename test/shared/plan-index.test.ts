@@ -1,47 +1,16 @@
 // The plan CLI's `index` command under Debian's mujs (the loader's engine) and in Node: the init turns a
 // remote source's astlinux.index into a listing and .sha1 files with it, so both must read it the same way.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPlanCli } from '../../loader/plan/plan-cli.js';
+import { describe, expect, it } from 'vitest';
 import { formatIndex } from '../../shared/index.js';
+import { type PlanRun, planBundleForFile, runBoth } from './plan-cli-runs.js';
 
-let work: string;
-let bundle: string;
-
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'astcard-plan-index-'));
-  bundle = join(work, 'astcard-plan.js');
-  execFileSync(process.execPath, ['scripts/build-shared-es5.mjs', '--out', bundle], { stdio: 'pipe' });
-});
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
-interface Run {
-  readonly code: number;
-  readonly lines: string[];
-}
-
-function both(...args: string[]): Run {
-  const result = spawnSync('mujs', [bundle, ...args], { encoding: 'utf8' });
-  if (result.error) throw new Error(`mujs is required (apt-get install mujs): ${result.error.message}`);
-  const fromMujs = { code: result.status ?? -1, lines: result.stdout.split('\n').filter((l) => l !== '') };
-  const lines: string[] = [];
-  const code = runPlanCli(args, {
-    read: (path) => readFileSync(path, 'utf8'),
-    print: (line) => lines.push(...line.split('\n')),
-    loaderVersion: () => null,
-  });
-  expect(fromMujs).toEqual({ code, lines });
-  return fromMujs;
-}
+const plan = planBundleForFile('astcard-plan-index-');
+const both = (...args: string[]): PlanRun => runBoth(plan.bundle, args);
 
 function indexFile(name: string, text: string): string {
-  const path = join(work, name);
+  const path = join(plan.work, name);
   writeFileSync(path, text);
   return path;
 }
@@ -73,7 +42,7 @@ describe('plan index <indexFile>', () => {
   });
 
   it('an unreadable index file is a usage error (exit 2)', () => {
-    expect(both('index', join(work, 'missing.index')).code).toBe(2);
+    expect(both('index', join(plan.work, 'missing.index')).code).toBe(2);
     expect(both('index').code).toBe(2);
   });
 });
