@@ -4,7 +4,8 @@
  * Loader options (later occurrences win, as in Linux; `console=` accumulates; names are case-insensitive):
  *   astlinux.pin=<version|image name>   astlinux.source=<url>[,<url>…]   astlinux.keydisk=<location>
  *   astlinux.card=<FAT volume id XXXX-XXXX>   astlinux.rescue[=1|0]   astlinux.onfail=shell|poweroff|reboot
- *   astlinux.debug[=1|0]   astlinux.ip=dhcp|<address>/<prefix>[,<gateway>[,<dns>]]   console=<device>
+ *   astlinux.debug[=1|0]   astlinux.ip=dhcp|<address>/<prefix>[,<gateway>[,<dns>]]   astlinux.wait=<seconds>
+ *   console=<device>
  * Switches also take yes/no, true/false, on/off. Keydisk locations: see kernel-cmdline.ts.
  *
  * Parsing never throws: bad values are dropped and reported as `problems`, one plain line each. Values
@@ -34,6 +35,8 @@ export interface LoaderOptions {
   readonly rescue: boolean;
   readonly onfail: OnFail;
   readonly debug: boolean;
+  /** Seconds the loader waits for the card to appear (slow USB readers), 1–120. */
+  readonly wait: number;
   readonly console: readonly string[];
 }
 
@@ -46,6 +49,7 @@ export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
   rescue: false,
   onfail: 'shell',
   debug: false,
+  wait: 10,
   console: [],
 };
 
@@ -89,6 +93,10 @@ export function parseLoaderOptions(commandLine: string): ParsedLoaderOptions {
         if (parsed.ok) o.ip = formatStaticAddress(parsed.address);
         else bad(parsed.reason);
       }
+    } else if (name === 'astlinux.wait') {
+      const seconds = /^[0-9]{1,3}$/.test(value) ? Number(value) : Number.NaN;
+      if (seconds >= 1 && seconds <= 120) o.wait = seconds;
+      else bad('expected whole seconds from 1 to 120');
     } else if (name === 'astlinux.keydisk') {
       const location = parseKeydiskLocation(value);
       if (location.ok) o.keydisk = value;
@@ -135,6 +143,15 @@ export function formatLoaderOptions(options: Partial<LoaderOptions>): string {
   if (options.rescue) add('astlinux.rescue', null);
   if (options.onfail && options.onfail !== 'shell') add('astlinux.onfail', options.onfail);
   if (options.debug) add('astlinux.debug', null);
+  if (options.wait !== undefined && options.wait !== DEFAULT_LOADER_OPTIONS.wait) {
+    if (!(options.wait >= 1 && options.wait <= 120 && Math.floor(options.wait) === options.wait)) {
+      throw new PolicyError(
+        'invalid-option',
+        `astlinux.wait=${options.wait}: expected whole seconds from 1 to 120`,
+      );
+    }
+    add('astlinux.wait', String(options.wait));
+  }
   return tokens.join(' ');
 }
 

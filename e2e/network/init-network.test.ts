@@ -181,9 +181,9 @@ describe('loader init with network sources, side effects mocked, downloads real'
 
   test('no card found: the network sources still boot', async () => {
     const url = publish('nocard', { 'AstLinux-1.1.0.img': 'good' });
-    const root = makeRoot('nocard', [], `astlinux.source=${url}`);
+    const root = makeRoot('nocard', [], `astlinux.wait=1 astlinux.source=${url}`);
     rmSync(join(root, 'sys/class/block/sda1'), { recursive: true });
-    const story = await runInit(root, { ASTCARD_CARD_WAIT: '1' });
+    const story = await runInit(root);
     expect(
       story.said.some(
         (line) =>
@@ -200,10 +200,10 @@ describe('loader init with network sources, side effects mocked, downloads real'
     const root = makeRoot(
       'nocardnonet',
       [],
-      'astlinux.source=http://127.0.0.1:9/gone/ astlinux.onfail=poweroff',
+      'astlinux.wait=1 astlinux.source=http://127.0.0.1:9/gone/ astlinux.onfail=poweroff',
     );
     rmSync(join(root, 'sys/class/block/sda1'), { recursive: true });
-    const story = await runInit(root, { ASTCARD_CARD_WAIT: '1' });
+    const story = await runInit(root);
     const failed = story.said.find((line) => line.startsWith('FAILED: nothing bootable'));
     expect(failed, story.said.join('\n')).toMatch(
       /^FAILED: nothing bootable: no card found after 1s .*, http:\/\/127\.0\.0\.1:9\/gone\/ \(no index\)$/,

@@ -174,6 +174,7 @@ function optionsCommand(host: PlanHost, args: readonly string[]): number {
   host.print(`rescue ${options.rescue ? 1 : 0}`);
   host.print(`onfail ${options.onfail}`);
   host.print(`debug ${options.debug ? 1 : 0}`);
+  host.print(`wait ${options.wait}`);
   for (const device of options.console) host.print(`console ${device}`);
   for (const problem of problems) host.print(`problem ${problem}`);
   return EXIT_OK;

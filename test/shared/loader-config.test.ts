@@ -45,6 +45,7 @@ const optionsArbitrary: fc.Arbitrary<LoaderOptions> = fc.record({
   rescue: fc.boolean(),
   onfail: fc.constantFrom('shell' as const, 'poweroff' as const, 'reboot' as const),
   debug: fc.boolean(),
+  wait: fc.integer({ min: 1, max: 120 }),
   console: fc.array(fc.constantFrom('tty0', 'ttyS0,115200', 'ttyS1'), { maxLength: 2 }),
 });
 

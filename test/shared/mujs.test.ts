@@ -159,6 +159,7 @@ describe('plan CLI protocol on a real card directory', () => {
         'rescue 0',
         'onfail shell',
         'debug 0',
+        'wait 10',
         'console ttyS0,115200',
         'problem astlinux.bogus: needs a value, ignored',
       ],

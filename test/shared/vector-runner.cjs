@@ -127,6 +127,7 @@ var runVectors = (function () {
         rescue: o.rescue,
         onfail: o.onfail,
         debug: o.debug,
+        wait: o.wait,
         console: o.console.slice(),
       },
       problems: parsed.problems.slice(),
