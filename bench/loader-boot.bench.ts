@@ -27,6 +27,7 @@ const files = ['0.4.0', '0.4.1', '0.10.0'].flatMap((version) => {
 makeCard(card, {
   layout: 'mbr',
   volumeId: '5EED-0001',
+  sizeMiB: 96,
   append: `astlinux.card=5EED-0001 astlinux.onfail=poweroff${process.env.BENCH_QUIET ? ' quiet' : ''}`,
   files,
 });

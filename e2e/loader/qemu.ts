@@ -89,12 +89,14 @@ export function boot(
         });
         const chunks: Buffer[] = [];
         let seen = '';
+        let stopping: NodeJS.Timeout | undefined;
         child.stdout.on('data', (chunk: Buffer) => {
           chunks.push(chunk);
           if (!until) return;
           // A match may straddle chunks; the last 4 KiB is plenty for one line.
           seen = (seen + chunk.toString('utf8')).slice(-4096);
-          if (until.test(seen)) child.kill('SIGKILL');
+          // A moment more lets the matching line finish (a version string, a prompt).
+          if (until.test(seen) && !stopping) stopping = setTimeout(() => child.kill('SIGKILL'), 300);
         });
         child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
         let timedOut = false;
@@ -108,6 +110,7 @@ export function boot(
         });
         child.on('close', (exitCode) => {
           clearTimeout(timer);
+          clearTimeout(stopping);
           const log = Buffer.concat(chunks).toString('utf8').replace(/\r/g, '');
           resolve({ log, exitCode, timedOut, seconds: (Date.now() - started) / 1000 });
         });
