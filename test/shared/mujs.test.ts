@@ -149,6 +149,24 @@ describe('plan CLI protocol on a real card directory', () => {
     expect(both('handoff', join(card, 'cmdline'), 'AstLinux-1.5.9.img', 'sda1', '-', '-').code).toBe(2);
   });
 
+  it('accept: the verdict, then the handoff for a good image; a bad one stops at its verdict', () => {
+    const digest = `sha256:${hash('sha256sum', 'AstLinux-1.5.10.img')}`;
+    const good = both('accept', ...planArgs(), 'AstLinux-1.5.10.img', digest, '-', '-');
+    expect(good.code).toBe(0);
+    expect(good.lines).toEqual([
+      ...both('verdict', ...planArgs(), 'AstLinux-1.5.10.img', digest.slice('sha256:'.length)).lines,
+      ...both('handoff', join(card, 'cmdline'), 'AstLinux-1.5.10.img', '-', digest, '-').lines,
+    ]);
+    expect(both('accept', ...planArgs(), 'AstLinux-2.0.img', `sha1:${'0'.repeat(40)}`, '-', '-')).toEqual({
+      code: 1,
+      lines: ['bad mismatch AstLinux-2.0.img: sha1 checksum mismatch, skipping'],
+    });
+    const badCard = both('accept', ...planArgs(), 'AstLinux-1.5.10.img', digest, 'sda1', '-');
+    expect(badCard.code).toBe(2);
+    expect(badCard.lines[0]).toBe('ok AstLinux-1.5.10.img: sha256 checksum ok');
+    expect(badCard.lines[1]).toMatch(/^usage error: /);
+  });
+
   it('options: plain "key value" lines for `while read -r key value`', () => {
     expect(both('options', join(card, 'cmdline'))).toEqual({
       code: 0,
