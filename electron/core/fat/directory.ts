@@ -1,7 +1,14 @@
 /** A directory loaded whole into memory, with the mapping from its slots back to device offsets. */
 import type { BlockDevice } from '../block/block-device.js';
 import type { FatGeometry } from './boot-sector.js';
-import { END_OF_DIRECTORY, ENTRY_SIZE, type ParsedDirectory, parseDirectory } from './directory-entry.js';
+import {
+  ATTR,
+  END_OF_DIRECTORY,
+  ENTRY_SIZE,
+  encodeEntries,
+  type ParsedDirectory,
+  parseDirectory,
+} from './directory-entry.js';
 import { FatError } from './fat-error.js';
 import type { FatTable } from './fat-table.js';
 
@@ -58,6 +65,16 @@ export class Directory {
       );
     }
     return new Directory(cluster, bytes, clusters, geometry);
+  }
+
+  /** The 32 bytes of `slot`, as a view: changes land in `bytes` and go out with writeSlots. */
+  slot(slot: number): Uint8Array {
+    return this.bytes.subarray(slot * ENTRY_SIZE, (slot + 1) * ENTRY_SIZE);
+  }
+
+  /** What a child directory's `..` entry records for this one: 0 stands for the root, on every FAT type. */
+  get clusterForDotDot(): number {
+    return this.isFixedRoot || this.cluster === this.geometry.rootCluster ? 0 : this.cluster;
   }
 
   /** Byte offset on the device of `slot`. */
@@ -153,4 +170,29 @@ export function* clusterRuns(
     yield [index, { first, length }];
     index += length;
   }
+}
+
+/** The first cluster of a new, empty directory: its `.` and `..` entries, the rest zero (end of directory). */
+export function newDirectoryCluster(
+  geometry: FatGeometry,
+  cluster: number,
+  parent: Directory,
+  now: Date,
+): Uint8Array {
+  const body = new Uint8Array(geometry.clusterSize);
+  const dot = new Uint8Array(11).fill(0x20);
+  dot[0] = 0x2e;
+  const dotDot = dot.slice();
+  dotDot[1] = 0x2e;
+  const common = {
+    longName: undefined,
+    caseFlags: 0,
+    attributes: ATTR.directory,
+    size: 0,
+    created: now,
+    modified: now,
+  };
+  body.set(encodeEntries({ ...common, shortRaw: dot, startCluster: cluster }), 0);
+  body.set(encodeEntries({ ...common, shortRaw: dotDot, startCluster: parent.clusterForDotDot }), ENTRY_SIZE);
+  return body;
 }

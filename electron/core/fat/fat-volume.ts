@@ -30,7 +30,7 @@ import { Readable } from 'node:stream';
 import type { BlockDevice } from '../block/block-device.js';
 import { setU16, setU32, u32 } from '../block/little-endian.js';
 import { type FatGeometry, FSINFO, parseBootSector } from './boot-sector.js';
-import { clusterOffset, type Directory } from './directory.js';
+import { clusterOffset, type Directory, newDirectoryCluster } from './directory.js';
 import {
   ATTR,
   DIR,
@@ -43,7 +43,7 @@ import {
 import { FatError } from './fat-error.js';
 import { applyAttributes, type FatAttributes, type FatStat, rootStat, toStat } from './fat-stat.js';
 import { FatTable } from './fat-table.js';
-import { IO_CHUNK, readClusters, rechunk, writeClusters } from './file-data.js';
+import { readClusters, writeNewClusters } from './file-data.js';
 import { makeShortName, nameKey, shortKey } from './names.js';
 import { PathResolver } from './path-resolver.js';
 
@@ -251,55 +251,19 @@ export class FatVolume {
       if (size !== undefined && Math.ceil(size / cs) + dirClusters > this.fat.freeCount) {
         throw new FatError('no-space', `${path}: ${size} bytes, ${this.fat.freeCount * cs} free`);
       }
-      const clusters: number[] = [];
-      let total = 0;
-      try {
-        if (size !== undefined) {
-          for (const cluster of this.fat.allocate(Math.ceil(size / cs), {
-            contiguous: options.contiguous ?? false,
-          })) {
-            clusters.push(cluster);
-          }
-        }
-        const source = data instanceof Uint8Array ? [data] : rechunk(data, IO_CHUNK);
-        for await (const chunk of source) {
-          if (size === undefined) {
-            if (total + chunk.length > MAX_FILE_SIZE) throw new FatError('file-too-large', path);
-            const last = clusters[clusters.length - 1];
-            const more = this.fat.allocate(Math.ceil(chunk.length / cs), {
-              after: last,
-              contiguous: options.contiguous ?? false,
-            });
-            if (last !== undefined) {
-              if (options.contiguous && more[0] !== last + 1) {
-                for (const cluster of more) clusters.push(cluster);
-                throw new FatError('no-contiguous-space', path);
-              }
-              this.fat.set(last, more[0] as number);
-            }
-            for (const cluster of more) clusters.push(cluster);
-          } else if (total + chunk.length > size) {
-            throw new FatError('size-mismatch', `${path}: more than ${size} bytes`);
-          }
-          await writeClusters(this.device, this.geometry, clusters, total / cs, chunk);
-          total += chunk.length;
-        }
-        if (size !== undefined && total !== size)
-          throw new FatError('size-mismatch', `${path}: ${total} of ${size} bytes`);
-      } catch (error) {
-        this.fat.release(clusters);
-        throw error;
-      }
+      const { clusters, total } = await writeNewClusters(this.device, this.geometry, this.fat, data, {
+        size,
+        contiguous: options.contiguous ?? false,
+        path,
+        maxSize: MAX_FILE_SIZE,
+      });
       await this.device.flush();
       await this.fat.writeBack(this.device);
       await this.device.flush();
       const now = new Date();
       const attributes = applyAttributes(existing?.attributes ?? ATTR.archive, options.attributes);
       if (existing) {
-        const slot = parent.bytes.subarray(
-          existing.shortSlot * ENTRY_SIZE,
-          (existing.shortSlot + 1) * ENTRY_SIZE,
-        );
+        const slot = parent.slot(existing.shortSlot);
         setStartCluster(slot, clusters[0] ?? 0);
         setU32(slot, DIR.fileSize, total);
         const stamp = toDosDateTime(now);
@@ -333,29 +297,7 @@ export class FatVolume {
         throw new FatError('no-space', path);
       const [cluster] = this.fat.allocate(1) as [number];
       const now = new Date();
-      const body = new Uint8Array(this.geometry.clusterSize);
-      const dot = new Uint8Array(11).fill(0x20);
-      dot[0] = 0x2e;
-      const dotDot = dot.slice();
-      dotDot[1] = 0x2e;
-      const common = {
-        longName: undefined,
-        caseFlags: 0,
-        attributes: ATTR.directory,
-        size: 0,
-        created: now,
-        modified: now,
-      };
-      body.set(encodeEntries({ ...common, shortRaw: dot, startCluster: cluster }), 0);
-      body.set(
-        encodeEntries({
-          ...common,
-          shortRaw: dotDot,
-          startCluster:
-            parent.isFixedRoot || parent.cluster === this.geometry.rootCluster ? 0 : parent.cluster,
-        }),
-        ENTRY_SIZE,
-      );
+      const body = newDirectoryCluster(this.geometry, cluster, parent, now);
       await this.device.write(clusterOffset(this.geometry, cluster), body);
       await this.device.flush();
       await this.fat.writeBack(this.device);
@@ -423,10 +365,7 @@ export class FatVolume {
           throw new FatError('rename-into-self', `${from} -> ${to}`);
       }
       if (target.name === sourceEntry.name && sameDirectory) return;
-      const oldSlot = sourceParent.bytes.slice(
-        sourceEntry.shortSlot * ENTRY_SIZE,
-        (sourceEntry.shortSlot + 1) * ENTRY_SIZE,
-      );
+      const oldSlot = sourceParent.slot(sourceEntry.shortSlot).slice();
       const fields = {
         attributes: sourceEntry.attributes,
         startCluster: sourceEntry.startCluster,
@@ -450,13 +389,7 @@ export class FatVolume {
       await this.addEntry(
         target.parent,
         target.name,
-        {
-          attributes: sourceEntry.attributes,
-          startCluster: sourceEntry.startCluster,
-          size: sourceEntry.size,
-          created: sourceEntry.created,
-          modified: sourceEntry.modified,
-        },
+        fields,
         sameDirectory ? sourceEntry : undefined,
         oldSlot,
       );
@@ -466,15 +399,7 @@ export class FatVolume {
         const moved = await this.paths.loadDirectory(sourceEntry, from);
         const dotDot = moved.parsed.entries.find((child) => child.name === '..');
         if (dotDot) {
-          const slot = moved.bytes.subarray(
-            dotDot.shortSlot * ENTRY_SIZE,
-            (dotDot.shortSlot + 1) * ENTRY_SIZE,
-          );
-          const newParent = target.parent;
-          setStartCluster(
-            slot,
-            newParent.isFixedRoot || newParent.cluster === this.geometry.rootCluster ? 0 : newParent.cluster,
-          );
+          setStartCluster(moved.slot(dotDot.shortSlot), target.parent.clusterForDotDot);
           await moved.writeSlots(this.device, dotDot.shortSlot, dotDot.shortSlot);
           await this.device.flush();
         }
@@ -496,11 +421,8 @@ export class FatVolume {
     path: string,
   ): Promise<void> {
     const oldChain = this.paths.chainOf(target, path);
-    const from = sourceParent.bytes.slice(source.shortSlot * ENTRY_SIZE, (source.shortSlot + 1) * ENTRY_SIZE);
-    const slot = targetParent.bytes.subarray(
-      target.shortSlot * ENTRY_SIZE,
-      (target.shortSlot + 1) * ENTRY_SIZE,
-    );
+    const from = sourceParent.slot(source.shortSlot);
+    const slot = targetParent.slot(target.shortSlot);
     slot[DIR.attributes] = from[DIR.attributes] as number;
     slot.set(from.subarray(DIR.createTimeTenth), DIR.createTimeTenth); // times, start cluster, size
     await targetParent.writeSlots(this.device, target.shortSlot, target.shortSlot);

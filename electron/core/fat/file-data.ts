@@ -2,6 +2,8 @@
 import type { BlockDevice } from '../block/block-device.js';
 import type { FatGeometry } from './boot-sector.js';
 import { clusterOffset, clusterRuns } from './directory.js';
+import { FatError } from './fat-error.js';
+import type { FatTable } from './fat-table.js';
 
 /** Chunk size for streaming: large enough for the device, small enough to never hold a whole file. */
 export const IO_CHUNK = 4 * 1024 * 1024;
@@ -74,4 +76,60 @@ export async function* rechunk(source: AsyncIterable<Uint8Array>, chunk: number)
     }
   }
   if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/**
+ * Streams a file's data into newly allocated clusters: all at once when `size` is known (contiguous if
+ * asked), else cluster by cluster as data arrives. Only the in-memory FAT changes here; the caller
+ * writes it back once the data is on the device. On failure the clusters return to the free pool.
+ */
+export async function writeNewClusters(
+  device: BlockDevice,
+  geometry: FatGeometry,
+  fat: FatTable,
+  data: Uint8Array | AsyncIterable<Uint8Array>,
+  options: { size: number | undefined; contiguous: boolean; path: string; maxSize: number },
+): Promise<{ clusters: number[]; total: number }> {
+  const { size } = options;
+  const cs = geometry.clusterSize;
+  const clusters: number[] = [];
+  let total = 0;
+  try {
+    if (size !== undefined) {
+      for (const cluster of fat.allocate(Math.ceil(size / cs), {
+        contiguous: options.contiguous,
+      })) {
+        clusters.push(cluster);
+      }
+    }
+    const source = data instanceof Uint8Array ? [data] : rechunk(data, IO_CHUNK);
+    for await (const chunk of source) {
+      if (size === undefined) {
+        if (total + chunk.length > options.maxSize) throw new FatError('file-too-large', options.path);
+        const last = clusters[clusters.length - 1];
+        const more = fat.allocate(Math.ceil(chunk.length / cs), {
+          after: last,
+          contiguous: options.contiguous,
+        });
+        if (last !== undefined) {
+          if (options.contiguous && more[0] !== last + 1) {
+            for (const cluster of more) clusters.push(cluster);
+            throw new FatError('no-contiguous-space', options.path);
+          }
+          fat.set(last, more[0] as number);
+        }
+        for (const cluster of more) clusters.push(cluster);
+      } else if (total + chunk.length > size) {
+        throw new FatError('size-mismatch', `${options.path}: more than ${size} bytes`);
+      }
+      await writeClusters(device, geometry, clusters, total / cs, chunk);
+      total += chunk.length;
+    }
+    if (size !== undefined && total !== size)
+      throw new FatError('size-mismatch', `${options.path}: ${total} of ${size} bytes`);
+  } catch (error) {
+    fat.release(clusters);
+    throw error;
+  }
+  return { clusters, total };
 }
