@@ -198,7 +198,34 @@ export interface BatchHistoryEntry {
   cards: BatchCardRecord[];
 }
 
-export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk';
+export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk' | 'publish-folder';
+
+/** Where a card boots from over the network, as its syslinux.cfg says (`astlinux.source=`, `astlinux.ip=`). */
+export interface NetworkSettings {
+  /** Source folders (http, https, ftp, tftp, nfs), normalised, in the order the loader tries them. */
+  urls: string[];
+  /** The card's own images are the last resort; false writes `card=no`. */
+  cardFallback: boolean;
+  /** A static address `a.b.c.d/prefix[,gateway[,dns]]`; null asks DHCP. */
+  ip: string | null;
+}
+
+export interface PublishRequest {
+  jobId: string;
+  /** The folder to serve; made if missing. Images already in it stay listed. */
+  folder: string;
+  /** Image files, archives or web addresses. */
+  images: string[];
+}
+
+export interface PublishOutcome {
+  /** The folder, as an absolute path. */
+  folder: string;
+  /** Images written by this publish. */
+  published: string[];
+  /** What `astlinux.index` now lists, newest first. */
+  index: Array<{ name: string; sha1: string; size: number | null }>;
+}
 
 /** The service the main process offers the window. */
 export interface AstcardApi {
@@ -239,6 +266,12 @@ export interface AstcardApi {
   exportBatchReport(name: string, path: string, format: 'csv' | 'json'): Promise<void>;
   /** Runs a station until its count of verified cards is reached or it is cancelled (cancelJob). */
   runStation(request: StationRequest): Promise<BatchCardRecord[]>;
+  /** The card's network sources and static address. */
+  readNetwork(id: string): Promise<NetworkSettings>;
+  /** Writes them into the card's syslinux.cfg (no urls: the card boots its own images only). */
+  setNetwork(id: string, settings: NetworkSettings): Promise<NetworkSettings>;
+  /** Writes a folder to serve for network boot: the images, their .sha1 files and astlinux.index. */
+  publishImages(request: PublishRequest): Promise<PublishOutcome>;
   onCardsChanged(listener: (cards: CardSummary[]) => void): () => void;
   onProgress(listener: (progress: JobProgress) => void): () => void;
 }
@@ -284,6 +317,9 @@ export const API_METHODS = [
   'batchHistory',
   'exportBatchReport',
   'runStation',
+  'readNetwork',
+  'setNetwork',
+  'publishImages',
 ] as const;
 
 export const API_EVENTS: { [name in ApiEventName]: `on${Capitalize<name>}` } = {

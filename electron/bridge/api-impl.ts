@@ -40,6 +40,7 @@ import { type DriveWriteOptions, prepareDrivePlan, stageForDrive, writeDrive } f
 import { createFileImage } from './image-file.js';
 import { Jobs } from './jobs.js';
 import { keydiskFor, readKeydiskFile } from './keydisk.js';
+import { networkApi } from './network-api.js';
 import { perKeyQueue } from './per-key-queue.js';
 import { refusePrepare } from './prepare-checks.js';
 
@@ -428,6 +429,7 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
       },
       ...(options.stationPollMs !== undefined ? { stationPollMs: options.stationPollMs } : {}),
     }),
+    ...networkApi({ jobs, card, changeCard: (id, job, work) => changeCard(id, job, work), oneAtATime }),
     onCardsChanged(listener) {
       cardListeners.add(listener);
       return () => cardListeners.delete(listener);

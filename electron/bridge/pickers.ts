@@ -40,6 +40,10 @@ export async function pickerFor(
       properties: ['openFile'],
       filters: [{ name: 'Keydisk', extensions: ['img'] }],
     },
+    'publish-folder': {
+      title: 'Choose the folder to publish into',
+      properties: ['openDirectory', 'createDirectory'],
+    },
   };
   const opened = await showOpen(options[purpose]);
   return opened.canceled || opened.filePaths.length === 0 ? null : opened.filePaths;

@@ -23,6 +23,7 @@ describe('astcard publish', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/astlinux\.index lists AstLinux-1\.3\.0\.img, AstLinux-1\.2\.0\.img/);
+    expect(run.stdout).toMatch(/point cards at it: astcard source set <card> http:\/\/<server>\/www\//);
     expect(
       execFileSync('sha1sum', ['-c', '--strict', 'astlinux.index'], { cwd: folder, encoding: 'utf8' }),
     ).toMatch(/AstLinux-1\.3\.0\.img: OK/);
@@ -49,7 +50,11 @@ describe('astcard source', () => {
       /1\. http:\/\/10\.0\.2\.2:8000\/os\/\n2\. ftp:\/\/10\.0\.2\.2\/pub\/\nthen the card/,
     );
     const shown = JSON.parse(astcard('source', 'show', card, '--json').stdout);
-    expect(shown).toEqual({ urls: ['http://10.0.2.2:8000/os/', 'ftp://10.0.2.2/pub/'], cardFallback: true });
+    expect(shown).toEqual({
+      urls: ['http://10.0.2.2:8000/os/', 'ftp://10.0.2.2/pub/'],
+      cardFallback: true,
+      ip: null,
+    });
     const bad = astcard('source', 'set', card, 'smb://host/share');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/not supported/);

@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { publishImages } from '../../core/card/publish.js';
 import { resolveImageSources } from '../../core/card/sources.js';
@@ -14,9 +15,11 @@ export const publish: Command = {
     if (!folder || wheres.length === 0) throw new UsageError(`usage: astcard ${publish.usage}`);
     const sources = await resolveImageSources(wheres);
     const result = await publishImages(folder, sources);
+    const served = basename(resolve(folder)) || 'astlinux';
     out.result(result, () => [
       ...result.published.map((name) => `Published ${name}.`),
       `${folder}/astlinux.index lists ${result.index.map((entry) => entry.name).join(', ')}.`,
+      `Serve this folder over HTTP, FTP, TFTP or NFS and point cards at it: astcard source set <card> http://<server>/${served}/`,
     ]);
   },
 };

@@ -1,20 +1,27 @@
 import { parseArgs } from 'node:util';
-import { readCardSources, setCardSources } from '../../core/card/network-source.js';
+import { type CardSources, readCardSources, setCardSources } from '../../core/card/network-source.js';
 import { openTarget } from '../../core/card/target.js';
+import type { WriterJob } from '../../core/writer/jobs.js';
 import { UsageError } from '../output.js';
-import { asUsage, type Command, openForChange } from './support.js';
+import { asUsage, type Command, DRIVE_OPTIONS, isDrive, openForChange, runOnDrive } from './support.js';
 
 export const source: Command = {
   name: 'source',
   usage:
-    'source show <target> | source set <target> <url>… [--no-card] [--yes] | source clear <target> [--yes]',
+    'source show <target> | source set <target> <url>… [--no-card] [--ip <addr/prefix[,gw[,dns]]> | --dhcp] [--yes] [--confirm-name NAME] | source clear <target> [--yes]',
   summary: 'where a card boots from over the network (http, https, ftp, tftp, nfs), its own images last',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
         args,
         allowPositionals: true,
-        options: { 'no-card': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+        options: {
+          'no-card': { type: 'boolean' },
+          ip: { type: 'string' },
+          dhcp: { type: 'boolean' },
+          ...DRIVE_OPTIONS,
+          yes: { type: 'boolean', short: 'y' },
+        },
       }),
     );
     const [action, target, ...urls] = positionals;
@@ -30,9 +37,28 @@ export const source: Command = {
       return;
     }
     if (!((action === 'set' && urls.length > 0) || (action === 'clear' && urls.length === 0))) throw usage;
+    if (values.ip !== undefined && values.dhcp) throw new UsageError('Give either --ip or --dhcp, not both.');
+    if (action === 'clear' && (values.ip !== undefined || values.dhcp || values['no-card'])) {
+      throw new UsageError('source clear takes no --ip, --dhcp or --no-card: it clears them all.');
+    }
+    // Neither --ip nor --dhcp: the card keeps the address it has.
+    const ip = values.dhcp ? null : values.ip;
+    const job: WriterJob = {
+      kind: 'sources',
+      urls,
+      ...(values['no-card'] ? { cardFallback: false } : {}),
+      ...(ip === undefined ? {} : { ip }),
+    };
+    if (await isDrive(target)) {
+      report(out, (await runOnDrive(target, job, values, out, 'change its sources')) as CardSources);
+      return;
+    }
     const disk = await openForChange(target, values.yes);
     try {
-      const result = await setCardSources(disk, urls, { cardFallback: !values['no-card'] });
+      const result = await setCardSources(disk, urls, {
+        cardFallback: !values['no-card'],
+        ...(ip === undefined ? {} : { ip }),
+      });
       await disk.flush();
       report(out, result);
     } finally {
@@ -41,13 +67,14 @@ export const source: Command = {
   },
 };
 
-function report(out: Parameters<Command['run']>[1], sources: { urls: string[]; cardFallback: boolean }) {
+function report(out: Parameters<Command['run']>[1], sources: CardSources) {
   out.result(sources, () =>
     sources.urls.length === 0
       ? ['The card boots its own images only.']
       : [
           ...sources.urls.map((url, index) => `${index + 1}. ${url}`),
           sources.cardFallback ? 'then the card’s own images.' : 'and never the card’s own images.',
+          sources.ip ? `Network: static address ${sources.ip}.` : 'Network: DHCP.',
         ],
   );
 }

@@ -1,10 +1,12 @@
 /**
  * A card's network boot sources: the `astlinux.source=` option on the APPEND line of the label the card
- * boots. Every other option, console and label is kept as written. syslinux.cfg is written whole under a
+ * boots, and the static address (`astlinux.ip=`) the loader uses to reach them instead of DHCP. Every
+ * other option, console and label is kept as written. syslinux.cfg is written whole under a
  * temporary name and renamed over the old one, so a cut leaves either the old or the new configuration.
  */
 import { type LoaderOptions, parseLoaderOptions } from '../../../shared/loader-config.js';
 import { formatSourceList, parseSourceList } from '../../../shared/remote-source.js';
+import { formatStaticAddress, parseStaticAddress } from '../../../shared/static-address.js';
 import {
   formatSyslinuxConfig,
   parseSyslinuxConfig,
@@ -26,6 +28,18 @@ export interface CardSources {
   urls: string[];
   /** Whether the card's own images are the last resort (`card=no` turns that off). */
   cardFallback: boolean;
+  /** The static address `a.b.c.d/prefix[,gateway[,dns]]` the loader sets; null asks DHCP. */
+  ip: string | null;
+}
+
+export interface SetSourcesOptions {
+  /** The card's own images as the last resort; true unless said otherwise. */
+  cardFallback?: boolean;
+  /**
+   * A static address, null for DHCP, or left out to keep what the card has. Clearing every source clears
+   * the address too: without a source the loader never touches the network.
+   */
+  ip?: string | null;
 }
 
 /** What the card's booting label asks for now. */
@@ -41,7 +55,7 @@ export async function readCardSources(disk: BlockDevice): Promise<CardSources> {
 export async function setCardSources(
   disk: BlockDevice,
   urls: readonly string[],
-  options: { cardFallback?: boolean } = {},
+  options: SetSourcesOptions = {},
 ): Promise<CardSources> {
   const cardFallback = options.cardFallback ?? true;
   if (urls.length === 0 && !cardFallback) {
@@ -53,6 +67,14 @@ export async function setCardSources(
   } catch (error) {
     throw new CardError('invalid-option', `${(error as Error).message}.`, { cause: error });
   }
+  let ip: string | null | undefined = options.ip;
+  if (ip !== undefined && ip !== null) {
+    const parsed = parseStaticAddress(ip.trim());
+    if (!parsed.ok)
+      throw new CardError('invalid-option', `The address ${ip}: ${parsed.reason}.`, { detail: ip });
+    ip = formatStaticAddress(parsed.address);
+  }
+  if (urls.length === 0) ip = null;
   const { volume } = await openCardVolume(disk);
   const text = await readConfig(volume);
   const config = parseSyslinuxConfig(text);
@@ -63,20 +85,18 @@ export async function setCardSources(
       'The card’s syslinux.cfg has no boot entry; prepare it again.',
     );
   const current = parseLoaderOptions(label.append).options;
-  // console= is left out so the consoles keep their place and spelling: only astlinux.* is rewritten.
+  // console= is left out so the consoles keep their place and spelling: only astlinux.* is rewritten, and
+  // every astlinux.* option other than these two (pin, wait, debug…) is carried over as the card had it.
+  const { console: _consoles, ...others } = current;
   const wanted: Partial<LoaderOptions> = {
-    pin: current.pin,
+    ...others,
     sources: value === '' ? [] : value.split(','),
-    keydisk: current.keydisk,
-    card: current.card,
-    rescue: current.rescue,
-    onfail: current.onfail,
-    debug: current.debug,
+    ip: ip === undefined ? current.ip : ip,
   };
   const updated = formatSyslinuxConfig(setLabelLoaderOptions(config, label.name, wanted));
   await volume.writeFile(CONFIG_TEMP, new TextEncoder().encode(updated));
   await volume.rename(CONFIG_TEMP, CARD_FILES.config, { replace: true });
-  return sourcesOf({ ...current, sources: wanted.sources ?? [] });
+  return sourcesOf({ ...current, sources: wanted.sources ?? [], ip: wanted.ip ?? null });
 }
 
 async function loaderOptions(volume: FatVolume): Promise<LoaderOptions> {
@@ -90,12 +110,12 @@ async function loaderOptions(volume: FatVolume): Promise<LoaderOptions> {
 }
 
 function sourcesOf(options: LoaderOptions): CardSources {
-  if (options.sources.length === 0) return { urls: [], cardFallback: true };
+  if (options.sources.length === 0) return { urls: [], cardFallback: true, ip: options.ip };
   const list = parseSourceList(options.sources.join(','));
-  if (!list.ok) return { urls: options.sources.slice(), cardFallback: true };
+  if (!list.ok) return { urls: options.sources.slice(), cardFallback: true, ip: options.ip };
   const urls: string[] = [];
   for (const entry of list.entries) if (entry.kind === 'remote') urls.push(entry.source.url);
-  return { urls, cardFallback: list.cardAllowed };
+  return { urls, cardFallback: list.cardAllowed, ip: options.ip };
 }
 
 async function readConfig(volume: FatVolume): Promise<string> {

@@ -18,6 +18,8 @@ const NEXT_STEP: Record<WriterJobKind, string> = {
   'loader-update':
     'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
   'keydisk-place': 'Put the card back in and place the keydisk again.',
+  sources:
+    'Its syslinux.cfg is replaced in one rename, so it holds either the old or the new sources. Put it back in and set them again.',
 };
 
 /** Whether an error raised while the device was in use means the device went away or failed. */

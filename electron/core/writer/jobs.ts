@@ -19,7 +19,12 @@ export type WriterJob =
   | { kind: 'verify' }
   | { kind: 'loader-update'; force?: boolean }
   /** keydisk: a kd.img file to place, or null for a new, empty keydisk. */
-  | { kind: 'keydisk-place'; keydisk: string | null; replace?: boolean };
+  | { kind: 'keydisk-place'; keydisk: string | null; replace?: boolean }
+  /**
+   * The card's network sources: urls in order (none clears them), the card's own images as the last resort
+   * unless cardFallback is false, and a static address (null: DHCP; left out: keep the card's).
+   */
+  | { kind: 'sources'; urls: string[]; cardFallback?: boolean; ip?: string | null };
 
 export type WriterJobKind = WriterJob['kind'];
 
@@ -57,6 +62,12 @@ const FIELDS: Record<WriterJobKind, Record<string, FieldCheck>> = {
   'keydisk-place': {
     keydisk: (value) => value === null || isString(value),
     replace: optional((value) => typeof value === 'boolean'),
+  },
+  // The addresses themselves are checked by the card operation, with the loader's own rules.
+  sources: {
+    urls: (value) => Array.isArray(value) && value.length <= 64 && value.every(isString),
+    cardFallback: optional((value) => typeof value === 'boolean'),
+    ip: (value) => value === undefined || value === null || isString(value),
   },
 };
 

@@ -8,6 +8,7 @@ import { addImages, removeImages } from '../card/images.js';
 import { inspectCard } from '../card/inspect.js';
 import { checkKeydisk, createKeydiskImage, putKeydiskOnCard } from '../card/keydisk.js';
 import { updateLoader } from '../card/loader-update.js';
+import { setCardSources } from '../card/network-source.js';
 import { prepareCard, requiredBytes } from '../card/prepare.js';
 import type { ProgressListener } from '../card/progress.js';
 import type { WriterJob } from './jobs.js';
@@ -75,6 +76,14 @@ export async function prepareJob(job: WriterJob): Promise<PreparedJob> {
           updateLoader(disk, { loader, syslinux, ...(job.force ? { force: true } : {}), ...context }),
       };
     }
+    case 'sources':
+      return {
+        run: (disk) =>
+          setCardSources(disk, job.urls, {
+            ...(job.cardFallback === undefined ? {} : { cardFallback: job.cardFallback }),
+            ...(job.ip === undefined ? {} : { ip: job.ip }),
+          }),
+      };
     case 'keydisk-place': {
       const data = job.keydisk === null ? createKeydiskImage() : await readKeydiskFile(job.keydisk);
       checkKeydisk(data, job.keydisk ?? 'The new keydisk');

@@ -1,4 +1,5 @@
-import type { CardView } from '../../../shared/api.js';
+import type { CardView, NetworkSettings } from '../../../shared/api.js';
+import { networkSentence } from './NetworkSources.js';
 
 const CHECKSUM_WORDS: Record<string, string> = {
   mismatch: 'does not match its checksum',
@@ -6,8 +7,37 @@ const CHECKSUM_WORDS: Record<string, string> = {
   malformed: 'has a damaged checksum file',
 };
 
-/** The shared boot plan's decision, in one sentence, or the exact problem. */
-export function BootBanner({ view, checking }: { view: CardView; checking: boolean }) {
+/**
+ * The shared boot plan's decision, in one sentence, or the exact problem; for a card with network sources,
+ * first where it boots from over the network.
+ */
+export function BootBanner({
+  view,
+  checking,
+  network = null,
+}: {
+  view: CardView;
+  checking: boolean;
+  network?: NetworkSettings | null;
+}) {
+  const first = view.astlinux ? networkSentence(network, view.boot?.image ?? null) : null;
+  const body = <BannerBody view={view} checking={checking} />;
+  if (!first) return body;
+  const networkOnly = network?.cardFallback === false;
+  return (
+    <>
+      <section className="banner banner-neutral" aria-live="polite" data-testid="network-banner">
+        <h2>
+          {networkOnly ? 'This card boots from the network only' : 'This card boots from the network first'}
+        </h2>
+        <p>{first}</p>
+      </section>
+      {networkOnly ? null : body}
+    </>
+  );
+}
+
+function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
   if (!view.astlinux) {
     const empty = view.filesystem === null;
     return (

@@ -4,10 +4,12 @@ import { api } from '../api/api.js';
 import { BootBanner } from '../components/BootBanner.js';
 import { ErrorNote, Notice } from '../components/ErrorNote.js';
 import { FreeSpaceBar, ImagesTable } from '../components/ImagesTable.js';
+import { NetworkSources } from '../components/NetworkSources.js';
 import { ProgressView } from '../components/ProgressView.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
 import { choosePaths, confirm } from '../stores/dialogs-store.js';
+import { useNetwork } from '../stores/network-store.js';
 import { usePlace } from '../stores/place-store.js';
 import { usePrepare } from '../stores/prepare-store.js';
 
@@ -77,6 +79,7 @@ export function CardPage() {
 
 function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
   const state = useCard();
+  const network = useNetwork((network) => (network.cardId === view.card.id ? network.settings : null));
   const [url, setUrl] = useState('');
   const prepareThis = () => {
     usePrepare.getState().reset(view.card.id);
@@ -97,7 +100,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
 
   return (
     <>
-      <BootBanner view={view} checking={state.verifyJob !== null} />
+      <BootBanner view={view} checking={state.verifyJob !== null} network={network} />
       {state.verifyJob ? <ProgressView jobId={state.verifyJob} title="Checking images" /> : null}
       {state.busy ? (
         state.busy.jobId ? (
@@ -172,6 +175,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
             <KeydiskPanel view={view} busy={busy} />
             <LoaderPanel view={view} busy={busy} />
           </div>
+          <NetworkSources view={view} busy={busy} />
           {view.problems.length > 0 && view.boot?.verified !== false ? (
             <section className="panel" aria-labelledby="problems-title">
               <h2 id="problems-title">What needs attention</h2>

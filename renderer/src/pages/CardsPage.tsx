@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CardSummary } from '../../../shared/api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { CardIcon } from '../components/Icons.js';
+import { PublishPanel } from '../components/PublishPanel.js';
 import { StatusDot } from '../components/StatusDot.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
@@ -17,6 +18,7 @@ export function CardsPage() {
   const hiddenCount = state.cards.filter((card) => card.hidden).length;
   const openCard = useCard((card) => card.open);
   const [creating, setCreating] = useState(false);
+  const [publishing, setPublishing] = useState(false);
 
   const openImage = async () => {
     const [path] = (await choosePaths('card-image')) ?? [];
@@ -36,6 +38,9 @@ export function CardsPage() {
           <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
             New card image…
           </button>
+          <button type="button" onClick={() => setPublishing(!publishing)} aria-expanded={publishing}>
+            Publish for network boot…
+          </button>
           <button
             type="button"
             className="button-primary"
@@ -52,6 +57,7 @@ export function CardsPage() {
         <ErrorNote error={state.error} onDismiss={() => useCards.setState({ error: null })} />
       ) : null}
       {creating ? <NewImageForm onDone={() => setCreating(false)} /> : null}
+      {publishing ? <PublishPanel onClose={() => setPublishing(false)} /> : null}
       {cards.length === 0 && state.loaded ? (
         <div className="empty">
           <p>

@@ -54,6 +54,11 @@ const PATH_TEXT: Record<PickPurpose, Omit<PathRequest, 'purpose'>> = {
   'card-image': { title: 'Open a card image', hint: 'Full path of the card image file', multiple: false },
   keydisk: { title: 'Choose a keydisk', hint: 'Full path of the kd.img file', multiple: false },
   'save-keydisk': { title: 'Save the keydisk as', hint: 'Full path of the new file', multiple: false },
+  'publish-folder': {
+    title: 'Choose the folder to publish into',
+    hint: 'Full path of the folder your web, FTP, TFTP or NFS server serves (made if missing)',
+    multiple: false,
+  },
 };
 
 /** The system's file dialog under Electron; a path field where there is none (the browser bridge). */

@@ -76,7 +76,11 @@ describe('setCardSources', () => {
       const set = await setCardSources(disk, ['HTTP://10.0.2.2:8000/os', 'tftp://10.0.2.2/os/'], {
         cardFallback: false,
       });
-      expect(set).toEqual({ urls: ['http://10.0.2.2:8000/os/', 'tftp://10.0.2.2/os/'], cardFallback: false });
+      expect(set).toEqual({
+        urls: ['http://10.0.2.2:8000/os/', 'tftp://10.0.2.2/os/'],
+        cardFallback: false,
+        ip: null,
+      });
       expect(await readCardSources(disk)).toEqual(set);
       await expect(setCardSources(disk, ['gopher://x/'])).rejects.toMatchObject({ code: 'invalid-option' });
       await disk.flush();
@@ -94,7 +98,7 @@ describe('setCardSources', () => {
 
     const again = await FileBlockDevice.open(card);
     try {
-      expect(await setCardSources(again, [])).toEqual({ urls: [], cardFallback: true });
+      expect(await setCardSources(again, [])).toEqual({ urls: [], cardFallback: true, ip: null });
       await again.flush();
     } finally {
       await again.close();

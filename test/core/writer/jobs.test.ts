@@ -25,6 +25,26 @@ describe('writer jobs', () => {
     expect(codeOf({ kind: 'keydisk-place', keydisk: '/a/kd.img' })).toBe('accepted');
     expect(jobSourcePaths(parseJob({ kind: 'keydisk-place', keydisk: null, replace: true }))).toEqual([]);
     expect(codeOf({ kind: 'add', images: ['/a/AstLinux-1.5.4.img'], keep: 2 })).toBe('accepted');
+    const sources = parseJob({
+      kind: 'sources',
+      urls: ['http://10.0.2.2/os/'],
+      cardFallback: false,
+      ip: '10.0.2.100/24',
+    });
+    // Source addresses are where the loader looks, not files the writer reads.
+    expect(jobSourcePaths(sources)).toEqual([]);
+    expect(codeOf({ kind: 'sources', urls: [] })).toBe('accepted');
+    expect(codeOf({ kind: 'sources', urls: ['tftp://h/p/'], ip: null })).toBe('accepted');
+  });
+
+  it('refuses a sources job with ill-typed fields', () => {
+    expect(codeOf({ kind: 'sources' })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: 'http://h/' })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: [''] })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: [], cardFallback: 'no' })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: [], ip: 42 })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: [], keydisk: '/a/kd.img' })).toBe('malformed-job');
+    expect(codeOf({ kind: 'sources', urls: [], device: '/dev/sdb' })).toBe('job-names-device');
   });
 
   it('refuses unknown kinds, device-naming fields, extra fields and bad values, each with its own code', () => {
