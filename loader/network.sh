@@ -44,6 +44,7 @@ bound | renew)
 	ip addr flush dev "$interface"
 	ip addr add "$ip/${mask:-24}" dev "$interface"
 	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+	[ -n "$dns" ] && for server in $dns; do echo "nameserver $server"; done >"${ASTCARD_RESOLV_CONF:-/etc/resolv.conf}"
 	echo "$ip${router:+ via ${router%% *}}" >"${ASTCARD_NET_LEASE:-/run/astcard/lease}"
 	;;
 esac

@@ -202,7 +202,7 @@ export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk' | 
 
 /** Where a card boots from over the network, as its syslinux.cfg says (`astlinux.source=`, `astlinux.ip=`). */
 export interface NetworkSettings {
-  /** Source folders (http, https, ftp, tftp, nfs), normalised, in the order the loader tries them. */
+  /** Source folders (http, ftp, tftp, nfs), normalised, in the order the loader tries them. */
   urls: string[];
   /** The card's own images are the last resort; false writes `card=no`. */
   cardFallback: boolean;

@@ -108,7 +108,7 @@ export function sidecarFromIndex(entry: IndexEntry): string {
   return `${entry.sha1}  ${entry.name}\n`;
 }
 
-export type SourceScheme = 'http' | 'https' | 'ftp' | 'tftp' | 'nfs';
+export type SourceScheme = 'http' | 'ftp' | 'tftp' | 'nfs';
 
 export interface RemoteSource {
   readonly scheme: SourceScheme;
@@ -135,8 +135,16 @@ export function parseRemoteSource(text: string): RemoteSourceResult {
   const match = /^([a-zA-Z]+):\/\/([^/:?#@\s]+)(:[0-9]+)?(\/[^?#\s]*)?$/.exec(text);
   if (!match) return { ok: false, reason: `"${text}" is not a source address (http://host/folder/)` };
   const scheme = (match[1] ?? '').toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'ftp' && scheme !== 'tftp' && scheme !== 'nfs') {
-    return { ok: false, reason: `"${scheme}" sources are not supported (http, https, ftp, tftp, nfs are)` };
+  if (scheme === 'https') {
+    // The loader's busybox has no TLS. Integrity does not depend on it: every image is checked against the index.
+    return {
+      ok: false,
+      reason:
+        'the loader cannot fetch https:// (it has no TLS); serve the folder over http:// — every image is still checked against astlinux.index',
+    };
+  }
+  if (scheme !== 'http' && scheme !== 'ftp' && scheme !== 'tftp' && scheme !== 'nfs') {
+    return { ok: false, reason: `"${scheme}" sources are not supported (http, ftp, tftp, nfs are)` };
   }
   const portText = (match[3] ?? '').slice(1);
   const port = portText === '' ? null : Number(portText);
@@ -148,6 +156,12 @@ export function parseRemoteSource(text: string): RemoteSourceResult {
   if (/(^|\/)\.\.(\/|$)/.test(path))
     return { ok: false, reason: `"${text}" climbs out of its folder with ..` };
   const host = (match[2] ?? '').toLowerCase();
+  if (scheme === 'nfs' && !/^[0-9]{1,3}(\.[0-9]{1,3}){3}$/.test(host)) {
+    return {
+      ok: false,
+      reason: `name the NFS server by its IP address, not "${host}" (the loader does not look names up for NFS)`,
+    };
+  }
   const url = `${scheme}://${host}${port === null ? '' : `:${port}`}${path}`;
   return { ok: true, source: { scheme: scheme as SourceScheme, url, host, port, path } };
 }

@@ -66,7 +66,13 @@ describe.skipIf(noChromium !== null)(
       // Validation as you type, with the loader's own rules and a plain reason; Save waits for a fix.
       const save = section().getByRole('button', { name: 'Save' });
       await source(1).fill('smb://server/share');
-      await see.text(section(), '"smb" sources are not supported (http, https, ftp, tftp, nfs are)');
+      await see.text(section(), '"smb" sources are not supported (http, ftp, tftp, nfs are)');
+      await see.disabled(save);
+      await source(1).fill('https://mirror.example/astlinux/');
+      await see.text(
+        section(),
+        'the loader cannot fetch https:// (it has no TLS); serve the folder over http://',
+      );
       await see.disabled(save);
       await source(1).fill('tftp://10.0.2.2/astlinux');
       await section().getByRole('button', { name: 'Add another source' }).click();

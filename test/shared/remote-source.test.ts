@@ -33,6 +33,16 @@ describe('astlinux.index', () => {
 });
 
 describe('astlinux.source', () => {
+  it('refuses https (the loader has no TLS) and NFS servers named by host name, saying why', () => {
+    const https = parseRemoteSource('https://mirror.example/astlinux/');
+    expect(https.ok).toBe(false);
+    expect(!https.ok && https.reason).toContain('serve the folder over http://');
+    const nfs = parseRemoteSource('nfs://files.local/export/astlinux/');
+    expect(nfs.ok).toBe(false);
+    expect(!nfs.ok && nfs.reason).toContain('IP address');
+    expect(parseRemoteSource('nfs://192.168.1.2/export/astlinux').ok).toBe(true);
+  });
+
   it('normalises each address to a folder URL', () => {
     expect(parseRemoteSource('HTTP://Boot.Example:8080/astlinux')).toEqual({
       ok: true,
@@ -63,7 +73,7 @@ describe('astlinux.source', () => {
     ]);
     const first = parseSourceList('card,ftp://h/');
     expect(first.ok && first.entries.map((e) => e.kind)).toEqual(['card', 'remote']);
-    const none = parseSourceList('nfs://h/export/,card=no');
+    const none = parseSourceList('nfs://10.0.0.9/export/,card=no');
     expect(none).toMatchObject({ ok: true, cardAllowed: false });
     expect(none.ok && none.entries.map((e) => e.kind)).toEqual(['remote']);
     expect(parseSourceList('card=no')).toMatchObject({ ok: false, reason: /nothing/ });

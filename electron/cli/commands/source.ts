@@ -9,7 +9,7 @@ export const source: Command = {
   name: 'source',
   usage:
     'source show <target> | source set <target> <url>… [--no-card] [--ip <addr/prefix[,gw[,dns]]> | --dhcp] [--yes] [--confirm-name NAME] | source clear <target> [--yes]',
-  summary: 'where a card boots from over the network (http, https, ftp, tftp, nfs), its own images last',
+  summary: 'where a card boots from over the network (http, ftp, tftp, nfs), its own images last',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -215,7 +215,8 @@ function NetworkForm({
         <legend>Sources, tried in order</legend>
         <p className="muted small">
           A folder on a server holding the images, their .sha1 files and astlinux.index (see “Publish for
-          network boot” on the Cards page). http://, https://, ftp://, tftp:// and nfs:// work.
+          network boot” on the Cards page). http://, ftp://, tftp:// and nfs:// (by IP address) work; https://
+          does not (the loader has no TLS), and it is not needed: every image is checked against the index.
         </p>
         <ol className="source-rows">
           {rows.map((row, index) => (
