@@ -12,12 +12,15 @@ export function statusOf(report: CardReport): StatusLine {
     if (report.filesystem === null) return { status: 'Empty', tone: 'neutral' };
     return { status: `Not an AstLinux card (${report.filesystem})`, tone: 'neutral' };
   }
+  if (report.network && !report.network.cardFallback)
+    return { status: 'AstLinux card — boots from the network only', tone: 'neutral' };
   if (report.boot) {
     const version = report.boot.version ?? report.boot.image;
     const mark = report.boot.verified ? ' ✓' : '';
     const damaged = report.images.some((image) => image.checksum !== 'ok' && image.checksum !== 'unverified');
+    const network = report.network ? 'network first, then ' : '';
     return {
-      status: `AstLinux card — boots ${version}${mark}${damaged ? ' (a newer image is damaged)' : ''}`,
+      status: `AstLinux card — ${network}boots ${version}${mark}${damaged ? ' (a newer image is damaged)' : ''}`,
       tone: damaged || !report.loader.present ? 'warning' : 'good',
     };
   }

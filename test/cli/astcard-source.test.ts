@@ -2,12 +2,14 @@
 // device changed through the privileged writer (a loop device stands in for a card; root and losetup are
 // needed for that part, which is skipped and says so without them). Oracle: mtools reads syslinux.cfg.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseLoaderOptions } from '../../shared/loader-config.js';
 import {
   fakeImage,
   fsckCard,
+  mtoolsImage,
   mtoolsRead,
   preparedCard,
   removeScratch,
@@ -31,6 +33,38 @@ const optionsOf = (card: string) =>
   ).options;
 
 describe('astcard source set --ip / --dhcp', () => {
+  it('astcard inspect says what the loader tries first, and flags sources the loader cannot use', async () => {
+    const dir = scratch('cli-source-inspect');
+    const card = join(dir, 'card.img');
+    await preparedCard(card, 40 * 1024 * 1024, [fakeImage(dir, '1.0.0', 10_000)]);
+    expect(
+      astcard('source', 'set', card, 'http://10.0.2.2/os/', 'tftp://10.0.2.2/os/', '--ip', '10.0.2.9/24')
+        .status,
+    ).toBe(0);
+    const shown = astcard('inspect', card, '--quick');
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toContain(
+      "network boot: http://10.0.2.2/os/, then tftp://10.0.2.2/os/ first (static address 10.0.2.9/24); then the card's own images",
+    );
+    const json = JSON.parse(astcard('inspect', card, '--quick', '--json').stdout);
+    expect(json.network).toEqual({
+      sources: ['http://10.0.2.2/os/', 'tftp://10.0.2.2/os/'],
+      cardFallback: true,
+      ip: '10.0.2.9/24',
+    });
+
+    // An https source typed into syslinux.cfg by hand: the loader skips it, inspect says so with a fix.
+    const text = mtoolsRead(card, 'mbr', 'syslinux.cfg').toString('utf8').replace('http://', 'https://');
+    const edited = join(dir, 'syslinux.cfg');
+    writeFileSync(edited, text);
+    execFileSync('mcopy', ['-o', '-i', mtoolsImage(card, 'mbr'), edited, '::syslinux.cfg']);
+    const flagged = JSON.parse(astcard('inspect', card, '--quick', '--json').stdout);
+    expect(flagged.network).toBeNull();
+    expect(flagged.problems.map((problem: { code: string }) => problem.code)).toContain(
+      'bad-network-sources',
+    );
+  });
+
   it('writes a static address, keeps it when neither is given, and goes back to DHCP', async () => {
     const dir = scratch('cli-source-ip');
     const card = join(dir, 'card.img');

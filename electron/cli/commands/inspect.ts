@@ -55,7 +55,15 @@ export function describeReport(report: CardReport): string[] {
     );
   } else lines.push('  boots: nothing — the loader would stop at a rescue shell');
   if (report.pin) lines.push(`  pinned version: ${report.pin}`);
+  if (report.network) lines.push(`  network boot: ${networkBootLine(report.network)}`);
   lines.push(`  keydisk: ${report.keydisk.present ? (report.keydisk.location ?? 'present') : 'none'}`);
   for (const problem of report.problems) lines.push(`  problem: ${problem.message}`);
   return lines;
+}
+
+/** What the loader tries before the card's own images, as one line. */
+export function networkBootLine(network: NonNullable<CardReport['network']>): string {
+  const address = network.ip ? `static address ${network.ip}` : 'DHCP';
+  const then = network.cardFallback ? "then the card's own images" : "never the card's own images";
+  return `${network.sources.join(', then ')} first (${address}); ${then}`;
 }

@@ -5,6 +5,7 @@
 import { decideBoot, planBoot, type Verdict } from '../../../shared/boot-plan.js';
 import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
+import { parseSourceList } from '../../../shared/remote-source.js';
 import { formatVersion } from '../../../shared/versions.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { uncachedView } from '../block/uncached-view.js';
@@ -57,6 +58,11 @@ export interface CardReport {
   /** The loader's console lines for this card, in order. */
   bootLines: string[];
   pin: string | null;
+  /**
+   * Network sources the loader tries before (or instead of) the card's images, from the booting label's
+   * options; null when there are none. `sources` are the URLs in order.
+   */
+  network: { sources: string[]; cardFallback: boolean; ip: string | null } | null;
   /** `label` is the ext2 label of a kd.img on the card (ASTKD), null when it is elsewhere or unreadable. */
   keydisk: { present: boolean; location: string | null; size: number | null; label?: string | null };
   problems: CardProblem[];
@@ -92,6 +98,7 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     boot: null,
     bootLines: [],
     pin: null,
+    network: null,
     keydisk: { present: false, location: null, size: null },
     problems: [],
     quick: options.quick ?? false,
@@ -126,6 +133,19 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     const booted = configText === null ? null : defaultLabel(configText);
     const loaderOptions = parseLoaderOptions(booted?.append ?? '').options;
     report.pin = loaderOptions.pin;
+    if (loaderOptions.sources.length > 0) {
+      const list = parseSourceList(loaderOptions.sources.join(','));
+      if (list.ok) {
+        const sources: string[] = [];
+        for (const entry of list.entries) if (entry.kind === 'remote') sources.push(entry.source.url);
+        report.network = { sources, cardFallback: list.cardAllowed, ip: loaderOptions.ip };
+      } else {
+        problem(
+          'bad-network-sources',
+          `The card's network sources cannot all be used (${list.reason}). Set them again in Network boot, or with astcard source set.`,
+        );
+      }
+    }
 
     const kernel = booted?.kernel ?? CARD_FILES.kernel;
     const initrd = booted?.initrd ?? CARD_FILES.initramfs;
