@@ -2,8 +2,8 @@
  * Puts one AstLinux image on a card so that no interruption can make a broken image bootable:
  *
  *   1. the image goes under a temporary name (`….img.part`), which the boot plan never considers;
- *   2. it is flushed, read back from the card and digested; the digest must equal the one computed while
- *      reading the source, and the one the source's own sidecar promised, if it had one;
+ *   2. the source's SHA-1 must equal the one its own sidecar promised, if it had one; the copy is flushed
+ *      and read back from the card, and every block must match what was written (block-fingerprint.ts);
  *   3. an image of the same name already on the card loses its sidecars first (so it stops being a
  *      candidate), then the image itself; the temporary file is renamed into place;
  *   4. the `.sha1` sidecar is written last: only from that moment can the loader boot the image.
@@ -15,8 +15,8 @@ import { formatSidecar, sidecarFileName } from '../../../shared/checksums.js';
 import { uncachedView } from '../block/uncached-view.js';
 import { FatError } from '../fat/fat-error.js';
 import { type FatVolume, openFat } from '../fat/fat-volume.js';
+import { type BlockFingerprint, BlockFingerprinter, FingerprintCheck } from './block-fingerprint.js';
 import { CardError } from './card-error.js';
-import { digestChunksInPool } from './hash-pool.js';
 import type { ImageSource } from './image-source.js';
 import { byteProgress, cancellableChunks, checkCancelled, type ProgressListener } from './progress.js';
 import { readAhead } from './read-ahead.js';
@@ -27,16 +27,23 @@ export interface CopyImageOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /**
-   * The SHA-1 of exactly the bytes `source.chunks()` yields, known once they have all been yielded
-   * (null before). A fan-out already hashed the one source read it hands to every card, so the copy need
-   * not hash the same bytes again on the way in; the read-back is still hashed and compared against it.
+   * The SHA-1 and block fingerprint of exactly the bytes `source.chunks()` yields, known once they have
+   * all been yielded (null before). A fan-out already digested the one source read it hands to every card,
+   * so the copy need not digest the same bytes again on the way in; the read-back is still checked,
+   * block by block, against the fingerprint.
    */
-  knownSha1?: () => string | null;
+  vouched?: () => SourceDigests | null;
 }
 
-/** A source that vouches for the SHA-1 of what it yields (a fan-out's per-card view); see `knownSha1`. */
+/** What a source's bytes digest to: SHA-1 for the sidecar, a block fingerprint for the read-back. */
+export interface SourceDigests {
+  sha1: string;
+  fingerprint: BlockFingerprint;
+}
+
+/** A source that vouches for the digests of what it yields (a fan-out's per-card view); see `vouched`. */
 export interface VouchedImageSource extends ImageSource {
-  knownSha1?: () => string | null;
+  vouched?: () => SourceDigests | null;
 }
 
 export interface CopiedImage {
@@ -51,7 +58,7 @@ export async function copyImageToCard(
   options: CopyImageOptions = {},
 ): Promise<CopiedImage> {
   const { onProgress, signal } = options;
-  const knownSha1 = options.knownSha1 ?? source.knownSha1;
+  const vouched = options.vouched ?? source.vouched;
   const partial = `${source.name}${PARTIAL_SUFFIX}`;
   const cancelled = () =>
     new CardError('cancelled', `Copying ${source.name} was cancelled; the card still boots as before.`);
@@ -64,7 +71,8 @@ export async function copyImageToCard(
   await removeIfPresent(volume, partial);
   checkCancelled(signal, cancelled);
 
-  const sha1 = knownSha1 ? null : createHash('sha1');
+  const sha1 = vouched ? null : createHash('sha1');
+  const fingerprint = vouched ? null : new BlockFingerprinter();
   const promised =
     source.expected && source.expected.algo !== 'sha1' ? createHash(source.expected.algo) : null;
   const written = byteProgress(onProgress, 'write', source.size, source.name);
@@ -73,6 +81,7 @@ export async function copyImageToCard(
     for await (const chunk of source.chunks()) {
       checkCancelled(signal, cancelled);
       sha1?.update(chunk);
+      fingerprint?.update(chunk);
       promised?.update(chunk);
       done += chunk.length;
       written(done);
@@ -92,8 +101,9 @@ export async function copyImageToCard(
     }
     throw error;
   }
-  const sourceSha1 = sha1 ? sha1.digest('hex') : knownSha1?.();
-  if (!sourceSha1) {
+  const digests =
+    sha1 && fingerprint ? { sha1: sha1.digest('hex'), fingerprint: fingerprint.digest() } : vouched?.();
+  if (!digests) {
     // The voucher never saw the whole source: without a digest the read-back cannot be checked.
     await removeIfPresent(volume, partial);
     throw new CardError(
@@ -102,6 +112,7 @@ export async function copyImageToCard(
       { detail: 'the source digest was not known after the copy' },
     );
   }
+  const sourceSha1 = digests.sha1;
   const sourcePromised = promised ? promised.digest('hex') : sourceSha1;
   if (source.expected && source.expected.digest !== sourcePromised) {
     await removeIfPresent(volume, partial);
@@ -115,21 +126,28 @@ export async function copyImageToCard(
   await dropIfCancelled();
   // Read back what the card holds, not what the OS cache remembers of our writes.
   const verifier = await openFat(uncachedView(volume.device), { readOnly: true });
-  // Hashed on a worker: cards read back side by side (a batch) then hash on every core.
-  const readBack = await digestChunksInPool(
-    cancellableChunks(verifier.chunks(partial), signal, cancelled),
-    'sha1',
-    byteProgress(onProgress, 'verify', source.size, source.name),
-  ).catch(async (error: unknown) => {
+  // Checked on this thread: CRC-32 keeps up with several cards reading back at once (a batch).
+  const check = new FingerprintCheck(digests.fingerprint);
+  const verified = byteProgress(onProgress, 'verify', source.size, source.name);
+  try {
+    for await (const chunk of readAhead(cancellableChunks(verifier.chunks(partial), signal, cancelled))) {
+      // A failing card is not read to the end: the first bad block decides.
+      if (!check.update(chunk)) break;
+      verified(check.bytes);
+    }
+  } catch (error) {
     await dropIfCancelled();
     throw error;
-  });
-  if (readBack.digest !== sourceSha1 || readBack.bytes !== source.size) {
+  }
+  const differsAt = check.finish();
+  if (differsAt !== null || digests.fingerprint.bytes !== source.size) {
     await removeIfPresent(volume, partial);
     throw new CardError(
       'verify-failed',
       `What was written for ${source.name} reads back differently: the card may be failing. Try another card.`,
-      { detail: `wrote ${sourceSha1}, read back ${readBack.digest} (${readBack.bytes} bytes)` },
+      {
+        detail: `${source.size} bytes written (SHA-1 ${sourceSha1}); the card's copy first differs in the ${digests.fingerprint.blockSize}-byte block at byte ${differsAt ?? digests.fingerprint.bytes}`,
+      },
     );
   }
 

@@ -6,7 +6,8 @@
  * never stalls the rest and never pins memory.
  */
 import { createHash } from 'node:crypto';
-import type { VouchedImageSource } from './copy-image.js';
+import { BlockFingerprinter } from './block-fingerprint.js';
+import type { SourceDigests, VouchedImageSource } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
 
 export const DEFAULT_FAN_OUT_BUFFER = 64 * 1024 * 1024;
@@ -23,7 +24,8 @@ export interface FanOutStats {
 export interface FanOut {
   /**
    * The per-card view of the source, index = card. Each one may be iterated once. Each vouches for the
-   * SHA-1 of what it yielded (`knownSha1`), so the card's copy need not hash those bytes a second time.
+   * SHA-1 and block fingerprint of what it yielded (`vouched`), so the card's copy need not digest those
+   * bytes a second time.
    */
   sources: VouchedImageSource[];
   /** The card stops taking chunks (failed, cancelled): its buffer is freed at once. */
@@ -39,8 +41,8 @@ interface Subscriber {
   consumed: number;
   detached: boolean;
   closed: boolean;
-  /** SHA-1 of the card's own second read of the whole source, once it read it all (detached cards). */
-  aloneDigest: string | null;
+  /** Digests of the card's own second read of the whole source, once it read it all (detached cards). */
+  aloneDigests: SourceDigests | null;
 }
 
 export function fanOut(
@@ -55,11 +57,12 @@ export function fanOut(
     consumed: 0,
     detached: false,
     closed: false,
-    aloneDigest: null,
+    aloneDigests: null,
   }));
   const stats: FanOutStats = { sharedBytes: 0, extraBytes: 0, detached: 0 };
   const hash = createHash('sha1');
-  let digest: string | null = null;
+  const fingerprint = new BlockFingerprinter();
+  let digests: SourceDigests | null = null;
   let reader: AsyncIterator<Uint8Array> | null = null;
   let reading: Promise<void> | null = null;
   let ended = false;
@@ -87,11 +90,12 @@ export function fanOut(
       const next = await reader.next();
       if (next.done) {
         ended = true;
-        digest = hash.digest('hex');
+        digests = { sha1: hash.digest('hex'), fingerprint: fingerprint.digest() };
         return;
       }
       const chunk = next.value;
       hash.update(chunk);
+      fingerprint.update(chunk);
       stats.sharedBytes += chunk.length;
       for (const subscriber of listening()) {
         subscriber.queue.push(chunk);
@@ -111,13 +115,16 @@ export function fanOut(
     return reading;
   }
 
-  // The card's bytes are the shared read's head plus this read's tail. This read is hashed whole: if the
-  // source changed between the reads, the card's read-back cannot match it and the card fails its check.
+  // The card's bytes are the shared read's head plus this read's tail. This read is digested whole: if the
+  // source changed between the reads, the card's head differs from this read's, so its read-back fails
+  // against this read's fingerprint (and the card never gets a sidecar for bytes it does not hold).
   async function* readAlone(subscriber: Subscriber): AsyncGenerator<Uint8Array> {
     let skip = subscriber.consumed;
     const alone = createHash('sha1');
+    const aloneFingerprint = new BlockFingerprinter();
     for await (const chunk of source.chunks()) {
       alone.update(chunk);
+      aloneFingerprint.update(chunk);
       stats.extraBytes += chunk.length;
       if (skip >= chunk.length) {
         skip -= chunk.length;
@@ -127,7 +134,7 @@ export function fanOut(
       skip = 0;
       yield rest;
     }
-    subscriber.aloneDigest = alone.digest('hex');
+    subscriber.aloneDigests = { sha1: alone.digest('hex'), fingerprint: aloneFingerprint.digest() };
   }
 
   async function* chunksFor(card: number): AsyncGenerator<Uint8Array> {
@@ -164,16 +171,16 @@ export function fanOut(
       expected: source.expected,
       origin: source.origin,
       chunks: () => chunksFor(card),
-      knownSha1: () => {
+      vouched: () => {
         const subscriber = subscribers[card];
-        return subscriber?.detached ? subscriber.aloneDigest : digest;
+        return subscriber?.detached ? subscriber.aloneDigests : digests;
       },
     })),
     release(card) {
       const subscriber = subscribers[card];
       if (subscriber && !subscriber.closed) drop(subscriber, false);
     },
-    sourceSha1: () => digest,
+    sourceSha1: () => digests?.sha1 ?? null,
     stats: () => ({ ...stats }),
   };
 }

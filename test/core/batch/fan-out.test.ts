@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../../electron/core/card/block-fingerprint.js';
 import type { ImageSource } from '../../../electron/core/card/image-source.js';
 import { fanOut } from '../../../electron/core/card/prepare-many.js';
 
@@ -97,19 +98,23 @@ describe('fanOut', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 
-  it('vouches for the SHA-1 of exactly what each card got, shared or read again on its own', async () => {
+  it('vouches for the SHA-1 and fingerprint of exactly what each card got, shared or read again on its own', async () => {
     const data = randomBytes(3 * 1024 * 1024 + 5);
     const { source } = memorySource(data);
     const fan = fanOut(source, 3, { maxBufferedBytes: 512 * 1024 });
     const digest = createHash('sha1').update(data).digest('hex');
-    for (const card of fan.sources) expect(card.knownSha1?.()).toBeNull();
+    for (const card of fan.sources) expect(card.vouched?.()).toBeNull();
     await Promise.all([
       collect(fan.sources[0] as ImageSource),
       collect(fan.sources[1] as ImageSource),
       collect(fan.sources[2] as ImageSource, 1),
     ]);
     expect(fan.stats().detached).toBe(1);
-    for (const card of fan.sources) expect(card.knownSha1?.()).toBe(digest);
+    const fingerprint = fingerprintOf(data);
+    for (const card of fan.sources) {
+      expect(card.vouched?.()?.sha1).toBe(digest);
+      expect(card.vouched?.()?.fingerprint).toEqual(fingerprint);
+    }
   });
 
   it('vouches for nothing when a card left alone stopped before the end', async () => {
@@ -122,6 +127,6 @@ describe('fanOut', () => {
     ]);
     expect(results[1].status).toBe('rejected');
     expect(fan.stats().detached).toBe(1);
-    expect(fan.sources[1]?.knownSha1?.()).toBeNull();
+    expect(fan.sources[1]?.vouched?.()).toBeNull();
   });
 });
