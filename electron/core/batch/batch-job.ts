@@ -5,7 +5,9 @@
  * failed read-back, a bad CSV value — fails that card alone.
  */
 import type { BlockDevice } from '../block/block-device.js';
-import type { LoaderAssets } from '../card/assets.js';
+import { uncachedView } from '../block/uncached-view.js';
+import { CARD_FILES, type LoaderAssets } from '../card/assets.js';
+import { openCardVolume } from '../card/card-volume.js';
 import type { ImageSource } from '../card/image-source.js';
 import { inspectCard } from '../card/inspect.js';
 import { prepareCard } from '../card/prepare.js';
@@ -119,6 +121,15 @@ export async function provisionCard(
       }
       record.keydiskRow = row.row;
       record.keydiskId = row.id;
+      // On disk before the row goes anywhere near the card: a crash from here on never frees it.
+      await options.report.claimRow({
+        batch: options.batch,
+        slot: target.slot,
+        target: target.target,
+        keydiskRow: row.row,
+        keydiskId: row.id,
+        at: startedAt,
+      });
       keydisk = await keydiskForCard(options.keydisk.template, row);
     } else if (options.keydisk && 'data' in options.keydisk) keydisk = options.keydisk.data;
     status('writing', { keydiskId: row?.id ?? null });
@@ -154,6 +165,8 @@ export async function provisionCard(
       result.images.map((image) => image.name),
       keydisk !== null,
     );
+    // The images were read back as they were copied; the keydisk is read back here, past the OS cache.
+    if (keydisk) await checkKeydiskOnCard(disk, keydisk);
     record.verified = true;
   } catch (error) {
     const data = errorData(error);
@@ -169,6 +182,18 @@ export async function provisionCard(
   await options.report.append(record);
   status(record.verified ? 'done' : 'failed', { record, keydiskId: row?.id ?? null });
   return record;
+}
+
+async function checkKeydiskOnCard(disk: BlockDevice, keydisk: Uint8Array): Promise<void> {
+  const { volume } = await openCardVolume(uncachedView(disk), { readOnly: true });
+  const onCard = await volume.readFile(CARD_FILES.keydisk);
+  if (Buffer.compare(onCard, keydisk) !== 0) {
+    throw new BatchError(
+      'card-check-failed',
+      'The keydisk reads back differently from what was written: the card may be failing. Try another card.',
+      { detail: `${CARD_FILES.keydisk}: ${onCard.length} bytes read back, ${keydisk.length} written` },
+    );
+  }
 }
 
 /** The card doctor's view of the finished card: what the loader would boot, and nothing it complains of. */
