@@ -2,6 +2,7 @@
  * Station mode on real readers: cards inserted into any slot, as the DriveWatcher sees them appear, are
  * offered to runStation if the station's rules let them through. The rules are strict on purpose — a
  * station writes without asking, so anything that would need a confirmation in the app is turned away.
+ * A card the desktop mounted on insertion is unmounted first; only one that will not unmount is refused.
  */
 
 import { openTarget } from '../card/target.js';
@@ -11,6 +12,8 @@ import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../dr
 import type { DriveRecord } from '../drives/drive-record.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
 import { assertSameIdentity, readIdentity } from '../drives/identity.js';
+import { errorData } from '../errors.js';
+import { unmountDrive } from '../writer/unmount.js';
 import type { BatchTarget } from './batch-job.js';
 
 export interface StationRules {
@@ -29,8 +32,6 @@ export function stationRefusal(drive: ClassifiedDrive, rules: StationRules): str
   if (drive.system || !drive.removable) return `${name} is not a removable card`;
   if (drive.access !== 'ok') return blocking ? blocking.message : `${name} needs a confirmation`;
   if (drive.size === null) return `${name} has no card in it`;
-  // The app unmounts before writing; a station never touches a volume someone may be looking at.
-  if (drive.mountpoints.length > 0) return `${name} is mounted: turn off automount for the station's reader`;
   if (rules.minBytes !== undefined && drive.size < rules.minBytes)
     return `${name} is smaller than the station's minimum`;
   if (rules.maxBytes !== undefined && drive.size > rules.maxBytes)
@@ -40,12 +41,33 @@ export function stationRefusal(drive: ClassifiedDrive, rules: StationRules): str
   return null;
 }
 
+/**
+ * A desktop mounts each card as it goes in: the station takes it off again, as the app does before
+ * writing a card. A card that cannot be unmounted (a window has its files open) is turned away: the
+ * reason is returned; null once nothing of the card is mounted.
+ */
+export async function unmountForStation(
+  drive: DriveRecord,
+  unmount: (drive: DriveRecord) => Promise<void> = (d) => unmountDrive(d),
+): Promise<string | null> {
+  if (drive.mountpoints.length === 0) return null;
+  try {
+    await unmount(drive);
+    return null;
+  } catch (error) {
+    const { message, detail } = errorData(error);
+    return detail ? `${message} (${detail})` : message;
+  }
+}
+
 export interface DriveArrivalOptions {
   rules: StationRules;
   context: ClassifyContext;
   /** The card summary of a drive (quick inspect); defaults to reading the drive. */
   summarise?: (drive: DriveRecord) => Promise<CardSummary | null>;
   onRejected?: (drive: DriveRecord, reason: string) => void;
+  /** Unmounts a card's volumes (a desktop mounts every card inserted); defaults to the writer's unmount. */
+  unmount?: (drive: DriveRecord) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -91,6 +113,11 @@ export async function* driveArrivals(
       const refusal = stationRefusal(classified, options.rules);
       if (refusal) {
         options.onRejected?.(drive, refusal);
+        continue;
+      }
+      const unmountRefusal = await unmountForStation(drive, options.unmount);
+      if (unmountRefusal) {
+        options.onRejected?.(drive, unmountRefusal);
         continue;
       }
       // Model and serial for the report; checked again right before writing, as readers reuse names.

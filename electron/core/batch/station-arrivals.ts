@@ -13,7 +13,7 @@ import { currentPlatform } from '../drives/drive-list.js';
 import type { DriveRecord } from '../drives/drive-record.js';
 import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import type { BatchTarget } from './batch-job.js';
-import { type StationRules, stationRefusal } from './drive-station.js';
+import { type StationRules, stationRefusal, unmountForStation } from './drive-station.js';
 
 /** The drives plugged in now, read again on each call. */
 export type StationDrives = () => Promise<DriveRecord[]>;
@@ -28,6 +28,8 @@ export interface StationArrivalOptions {
   onWatching?: () => void;
   /** A drive turned away by the rules, by its device, with the reason in plain words. */
   onRejected?: (device: string, reason: string) => void;
+  /** Unmounts a card the desktop mounted on insertion; defaults to the writer's unmount. */
+  unmount?: (drive: DriveRecord) => Promise<void>;
 }
 
 export async function* stationArrivals(
@@ -52,7 +54,8 @@ export async function* stationArrivals(
         platform: currentPlatform(),
         cards: { [drive.device]: card },
       });
-      const refusal = stationRefusal(classified, options.rules);
+      const refusal =
+        stationRefusal(classified, options.rules) ?? (await unmountForStation(drive, options.unmount));
       if (refusal) {
         options.onRejected?.(drive.device, refusal);
         continue;

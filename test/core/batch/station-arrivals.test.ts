@@ -60,4 +60,40 @@ describe('stationArrivals', () => {
     expect(rejected[1]).toMatch(/^\/dev\/sde: .*not a removable card/);
     expect(rejected[2]).toMatch(/^\/dev\/sdf: .*already an AstLinux card/);
   });
+
+  it('unmounts a card the desktop mounted on insertion, and refuses one that will not unmount', async () => {
+    const mounted = (device: string, path: string) =>
+      reader(device, 4 * GB, { mountpoints: [{ path, label: 'CARD' }] });
+    const looks: DriveRecord[][] = [
+      [],
+      [mounted('/dev/sdc', '/media/CARD'), mounted('/dev/sdd', '/media/BUSY')],
+    ];
+    let look = 0;
+    const controller = new AbortController();
+    const unmounted: string[] = [];
+    const rejected: string[] = [];
+    const taken: string[] = [];
+    for await (const target of stationArrivals(
+      async () => {
+        if (look > looks.length + 1) controller.abort();
+        return looks[Math.min(look++, looks.length - 1)] as DriveRecord[];
+      },
+      {
+        rules: {},
+        pollMs: 1,
+        signal: controller.signal,
+        summarise: async () => null,
+        unmount: async (drive) => {
+          if (drive.device === '/dev/sdd') throw new Error('umount: /media/BUSY: target is busy.');
+          unmounted.push(drive.mountpoints[0]?.path ?? '');
+        },
+        onRejected: (device, reason) => rejected.push(`${device}: ${reason}`),
+      },
+    )) {
+      taken.push(target.slot);
+    }
+    expect(taken).toEqual(['/dev/sdc']);
+    expect(unmounted).toEqual(['/media/CARD']);
+    expect(rejected).toEqual(['/dev/sdd: umount: /media/BUSY: target is busy.']);
+  });
 });
