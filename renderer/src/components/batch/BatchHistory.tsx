@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { formatBytes } from '../../format.js';
+import { useBatch } from '../../stores/batch-store.js';
+import { Notice } from '../ErrorNote.js';
+
+/** Reports of the batches written so far, each with its cards and an export. */
+export function BatchHistory() {
+  const history = useBatch((state) => state.history);
+  const exported = useBatch((state) => state.exported);
+  const exportReport = useBatch((state) => state.exportReport);
+  const [path, setPath] = useState('');
+  const [format, setFormat] = useState<'csv' | 'json'>('csv');
+  return (
+    <section aria-labelledby="batch-history">
+      <h2 id="batch-history">Batch reports</h2>
+      {exported ? (
+        <Notice
+          text={`Report saved to ${exported}`}
+          onDismiss={() => useBatch.setState({ exported: null })}
+        />
+      ) : null}
+      {history.length === 0 ? <p className="muted">No batch written yet.</p> : null}
+      {history.map((entry) => (
+        <details key={entry.name} className="history-entry" data-testid="batch-history-entry">
+          <summary>
+            {entry.name}: {entry.cards.filter((card) => card.verified).length} of {entry.cards.length} cards
+            verified
+          </summary>
+          <table className="images">
+            <thead>
+              <tr>
+                <th>Card</th>
+                <th>Size</th>
+                <th>FAT serial</th>
+                <th>Versions</th>
+                <th>Keydisk</th>
+                <th>Finished</th>
+                <th>Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entry.cards.map((card) => (
+                <tr key={`${card.target}-${card.startedAt}`}>
+                  <td>{[card.model, card.serial ?? card.target].filter(Boolean).join(' · ')}</td>
+                  <td>{formatBytes(card.size)}</td>
+                  <td>{card.fatSerial ?? ''}</td>
+                  <td>{card.versions.join(', ')}</td>
+                  <td>{card.keydiskId ?? ''}</td>
+                  <td>{new Date(card.endedAt).toLocaleString()}</td>
+                  <td>{card.verified ? 'Verified ✓' : `Failed: ${card.error ?? ''}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="actions">
+            <label className="field grow">
+              Save report as
+              <input
+                value={path}
+                onChange={(event) => setPath(event.target.value)}
+                placeholder="/path/to/report.csv"
+              />
+            </label>
+            <select
+              aria-label="Report format"
+              value={format}
+              onChange={(event) => setFormat(event.target.value as 'csv' | 'json')}
+            >
+              <option value="csv">CSV</option>
+              <option value="json">JSON</option>
+            </select>
+            <button
+              type="button"
+              disabled={path.trim() === ''}
+              onClick={() => void exportReport(entry.name, path.trim(), format)}
+            >
+              Export report
+            </button>
+          </div>
+        </details>
+      ))}
+    </section>
+  );
+}

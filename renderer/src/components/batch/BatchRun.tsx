@@ -1,0 +1,48 @@
+import { useBatch } from '../../stores/batch-store.js';
+import { useCards } from '../../stores/cards-store.js';
+import { CardRow } from './CardRow.js';
+
+/** A running (or finished) batch: one row per chosen card, and Cancel. */
+export function BatchRun() {
+  const state = useBatch();
+  const cards = useCards((cards) => cards.cards);
+  const ids = state.results ? state.results.map((record) => record.target) : state.chosen;
+  const done = state.results?.filter((record) => record.verified).length ?? 0;
+  return (
+    <section aria-labelledby="batch-run">
+      <h2 id="batch-run">
+        {state.running ? 'Writing the batch' : `Batch finished: ${done} of ${ids.length} cards verified`}
+      </h2>
+      <table className="images" aria-label="Batch progress">
+        <thead>
+          <tr>
+            <th>Card</th>
+            <th>Keydisk</th>
+            <th style={{ width: '55%' }}>Progress</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ids.map((id) => (
+            <CardRow
+              key={id}
+              title={cards.find((card) => card.id === id)?.title ?? id}
+              progress={state.progress[id]}
+              record={state.results?.find((record) => record.target === id)}
+            />
+          ))}
+        </tbody>
+      </table>
+      <div className="actions">
+        {state.running ? (
+          <button type="button" className="button-quiet" onClick={() => void state.cancel()}>
+            Cancel
+          </button>
+        ) : (
+          <button type="button" onClick={() => useBatch.setState({ results: null, chosen: [] })}>
+            New batch
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

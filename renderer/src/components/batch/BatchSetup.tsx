@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import { useBatch } from '../../stores/batch-store.js';
+import { useCards, visibleCards } from '../../stores/cards-store.js';
+import { CardChoice } from './CardChoice.js';
+import { StationRules } from './StationRules.js';
+
+/** The batch's set-up form: cards or station, name, images, keydisk, CSV, and the confirmation. */
+export function BatchSetup() {
+  const state = useBatch();
+  const cards = visibleCards(useCards());
+  const [confirming, setConfirming] = useState(false);
+  const station = state.mode === 'station';
+  const count = Number(state.count);
+  const ready =
+    (station ? Number.isInteger(count) && count > 0 : state.chosen.length > 0) &&
+    state.images.trim() !== '' &&
+    state.name.trim() !== '' &&
+    (state.keydisk !== 'template' || state.templatePath.trim() !== '') &&
+    (state.csvPath.trim() === '' || state.keydisk !== 'none');
+  return (
+    <section aria-labelledby="batch-setup">
+      <h2 id="batch-setup">Set up a batch</h2>
+      <fieldset className="field">
+        <legend>Cards</legend>
+        {(
+          [
+            ['batch', 'The cards I choose now'],
+            ['station', 'Station: every card inserted from now on, until the count is reached'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="pick">
+            <input
+              type="radio"
+              name="batch-mode"
+              checked={state.mode === value}
+              onChange={() => state.set({ mode: value })}
+            />
+            {label}
+          </label>
+        ))}
+      </fieldset>
+      <label className="field">
+        Batch name
+        <input value={state.name} onChange={(event) => state.set({ name: event.target.value })} />
+      </label>
+      <label className="field">
+        Images (one file or address a line)
+        <textarea
+          rows={2}
+          value={state.images}
+          onChange={(event) => state.set({ images: event.target.value })}
+        />
+      </label>
+      <fieldset className="field">
+        <legend>Keydisk on each card</legend>
+        {(
+          [
+            ['none', 'No keydisk'],
+            ['new', 'A new keydisk'],
+            ['template', 'A copy of a keydisk template'],
+          ] as const
+        ).map(([value, label]) => (
+          <label key={value} className="pick">
+            <input
+              type="radio"
+              name="batch-keydisk"
+              checked={state.keydisk === value}
+              onChange={() => state.set({ keydisk: value })}
+            />
+            {label}
+          </label>
+        ))}
+        {state.keydisk === 'template' ? (
+          <label className="field">
+            Keydisk template (kd.img)
+            <input
+              value={state.templatePath}
+              onChange={(event) => state.set({ templatePath: event.target.value })}
+            />
+          </label>
+        ) : null}
+      </fieldset>
+      <label className="field">
+        Per-card values (CSV with hostname, ip, gateway…; optional)
+        <input value={state.csvPath} onChange={(event) => state.set({ csvPath: event.target.value })} />
+      </label>
+      {state.csvPath.trim() !== '' && state.keydisk === 'none' ? (
+        <p className="muted">Per-card values go into each card's keydisk: choose a keydisk above.</p>
+      ) : null}
+      {station ? <StationRules /> : <CardChoice cards={cards} />}
+      {confirming ? (
+        <div className="note note-warn" role="alertdialog" aria-label="Confirm batch">
+          <div className="note-text">
+            {station ? (
+              <strong>
+                Every card inserted while the station runs and passing its rules will be erased without
+                asking, until {count} card{count === 1 ? ' is' : 's are'} made.
+              </strong>
+            ) : (
+              <>
+                <strong>
+                  Everything on these {state.chosen.length} card{state.chosen.length === 1 ? '' : 's'} will be
+                  erased:
+                </strong>{' '}
+                {state.chosen.map((id) => cards.find((card) => card.id === id)?.title ?? id).join(', ')}
+              </>
+            )}
+          </div>
+          <div className="actions">
+            <button type="button" className="button-quiet" onClick={() => setConfirming(false)}>
+              Back
+            </button>
+            <button
+              type="button"
+              className="button-danger"
+              onClick={() => {
+                setConfirming(false);
+                void (station ? state.startStation() : state.start());
+              }}
+            >
+              {station ? 'Start the station' : 'Erase and write'}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="actions">
+          <button
+            type="button"
+            className="button-danger"
+            disabled={!ready}
+            onClick={() => setConfirming(true)}
+          >
+            {station
+              ? 'Start the station…'
+              : `Erase and write ${state.chosen.length} card${state.chosen.length === 1 ? '' : 's'}…`}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
