@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BatchTarget, runBatch } from '../../core/batch/batch-job.js';
+import { type BatchTarget, type CardStatus, runBatch } from '../../core/batch/batch-job.js';
 import { BatchReport, type CardRecord, readUsedRows } from '../../core/batch/batch-report.js';
 import { parseCardValues } from '../../core/batch/card-values.js';
 import { driveArrivals } from '../../core/batch/drive-station.js';
@@ -13,6 +13,7 @@ import { resolveImageSources } from '../../core/card/sources.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
 import { DriveWatcher } from '../../core/drives/drive-watcher.js';
 import { formatBytes, UsageError } from '../output.js';
+import { createBatchBoard } from './batch-board.js';
 import { asUsage, type Command, cancelOnInterrupt, parseSize } from './support.js';
 
 export const batch: Command = {
@@ -71,6 +72,16 @@ export const batch: Command = {
     const images = await resolveImageSources(values.image, { signal });
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const report = await BatchReport.open(values.report);
+    const board = createBatchBoard(
+      {
+        write: (text) => {
+          if (!out.json) process.stderr.write(text);
+        },
+        tty: process.stderr.isTTY === true,
+        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+      },
+      { describe: (status) => `${status.slot}: ${status.record ? describe(status.record) : status.state}` },
+    );
     const options = {
       batch: values.name ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       images,
@@ -79,9 +90,7 @@ export const batch: Command = {
       keydisk,
       report,
       signal,
-      onStatus: (status: { slot: string; state: string; record?: CardRecord }) => {
-        if (status.record) out.say(`${status.slot}: ${describe(status.record)}`);
-      },
+      onStatus: (status: CardStatus) => board.update(status),
     };
 
     let records: CardRecord[];
@@ -103,17 +112,17 @@ export const batch: Command = {
               ...(values['only-astlinux'] ? { onlyAstlinux: true } : {}),
             },
             context: { platform: process.platform as 'linux' | 'darwin' | 'win32' },
-            onRejected: (drive, reason) => out.say(`skipped ${drive.device}: ${reason}`),
+            onRejected: (drive, reason) => board.say(`skipped ${drive.device}: ${reason}`),
             signal,
           });
-      out.say(`Station: waiting for ${count} card${count === 1 ? '' : 's'}…`);
+      board.say(`Station: waiting for ${count} card${count === 1 ? '' : 's'}…`);
       let last = '';
       records = await runStation(arrivals, {
         ...options,
         count,
         onStation: (status) => {
           const line = `${status.done}/${status.count} done, ${status.failed} failed`;
-          if (line !== last) out.say(line);
+          if (line !== last) board.say(line);
           last = line;
         },
       });
@@ -136,6 +145,7 @@ export const batch: Command = {
       }
       records = await runBatch(targets, options);
     }
+    board.close();
     const failed = records.filter((record) => !record.verified).length;
     out.result({ report: values.report, cards: records }, () => [
       `${records.length - failed} of ${records.length} cards written and verified; report in ${values.report}.`,
