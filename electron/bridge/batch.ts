@@ -17,6 +17,7 @@ import {
 import { type BatchOptions, type BatchTarget, type CardStatus, runBatch } from '../core/batch/batch-job.js';
 import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
 import { parseCardValues } from '../core/batch/card-values.js';
+import { openBatchDrive } from '../core/batch/open-drive.js';
 import { RowPool } from '../core/batch/row-pool.js';
 import { runStation } from '../core/batch/station.js';
 import { type StationDrives, stationArrivals } from '../core/batch/station-arrivals.js';
@@ -213,7 +214,7 @@ async function batchTarget(card: CardSummary, index: number): Promise<BatchTarge
     serial: identity?.serial ?? null,
     open: async () => {
       if (identity) await assertSameIdentity(identity);
-      return openTarget(card.id);
+      return openBatchDrive(card.id);
     },
   };
 }

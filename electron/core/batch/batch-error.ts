@@ -13,7 +13,9 @@ export type BatchErrorCode =
   /** A finished card did not pass its own inspection. */
   | 'card-check-failed'
   /** A batch option is unusable. */
-  | 'invalid-option';
+  | 'invalid-option'
+  /** This user may not open the drives directly, which a batch needs. */
+  | 'no-drive-access';
 
 export class BatchError extends AstcardError {
   declare readonly code: BatchErrorCode;

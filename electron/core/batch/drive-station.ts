@@ -5,7 +5,6 @@
  * A card the desktop mounted on insertion is unmounted first; only one that will not unmount is refused.
  */
 
-import { openTarget } from '../card/target.js';
 import type { CardSummary } from '../drives/card-summary.js';
 import { summariseDrive } from '../drives/card-summary.js';
 import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../drives/classify.js';
@@ -15,6 +14,7 @@ import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import { errorData } from '../errors.js';
 import { unmountDrive } from '../writer/unmount.js';
 import type { BatchTarget } from './batch-job.js';
+import { openBatchDrive } from './open-drive.js';
 
 export interface StationRules {
   minBytes?: number;
@@ -129,7 +129,7 @@ export async function* driveArrivals(
         serial: identity?.serial ?? null,
         open: async () => {
           if (identity) await assertSameIdentity(identity);
-          return openTarget(drive.raw);
+          return openBatchDrive(drive.raw);
         },
       };
     }

@@ -5,7 +5,6 @@
  * needs no DriveWatcher, so the app can feed it the same list its Cards screen shows.
  */
 
-import { openTarget } from '../card/target.js';
 import type { CardSummary } from '../drives/card-summary.js';
 import { summariseDrive } from '../drives/card-summary.js';
 import { classifyDrive } from '../drives/classify.js';
@@ -14,6 +13,7 @@ import type { DriveRecord } from '../drives/drive-record.js';
 import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import type { BatchTarget } from './batch-job.js';
 import { type StationRules, stationRefusal, unmountForStation } from './drive-station.js';
+import { openBatchDrive } from './open-drive.js';
 
 /** The drives plugged in now, read again on each call. */
 export type StationDrives = () => Promise<DriveRecord[]>;
@@ -69,7 +69,7 @@ export async function* stationArrivals(
         open: async () => {
           // Readers reuse names: the card written must be the one that was let through.
           if (identity) await assertSameIdentity(identity);
-          return openTarget(drive.raw);
+          return openBatchDrive(drive.raw);
         },
       };
     }
