@@ -86,7 +86,7 @@ net_up() {
 		net_static || return 1
 	else
 		net_write_dhcp_script
-		export ASTCARD_NET_LEASE="$WORK/lease"
+		export ASTCARD_NET_LEASE="$WORK/lease" ASTCARD_RESOLV_CONF="$ROOT/etc/resolv.conf"
 		if ! $MOCK udhcpc -i "$NET_IF" -t 5 -T 1 -n -q -s "$WORK/udhcpc.script" >"$WORK/udhcpc.log" 2>&1; then
 			say "network: no DHCP lease on $NET_IF (no DHCP server answered)"
 			return 1
