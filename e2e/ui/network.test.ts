@@ -165,6 +165,12 @@ describe.skipIf(noChromium !== null)(
     test('publishes two images into a folder ready to serve: images, .sha1 files and the index', async () => {
       const { page } = ui;
       await page.getByRole('button', { name: 'Cards', exact: true }).click();
+      // The card list says the network comes first, from the card doctor reading the card itself.
+      await see.visible(
+        page.getByRole('button', {
+          name: new RegExp(`${basename(card)}: AstLinux card — network first, then boots 1\\.1\\.0`),
+        }),
+      );
       await page.getByRole('button', { name: 'Publish for network boot…' }).click();
       const panel = page.getByTestId('publish-panel');
       await panel.getByRole('button', { name: 'Add images to publish…' }).click();
