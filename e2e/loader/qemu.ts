@@ -70,21 +70,25 @@ export function qemuArgs(disks: Disk[], network?: UserNetwork): string[] {
   return args;
 }
 
-/**
- * Boots until the guest powers off (QEMU exits), panics (-no-reboot) or `timeoutMs` passes — or, with
- * `until`, as soon as the serial log matches it (a shell that would wait for input forever).
- */
-export function boot(
-  disks: Disk[],
-  timeoutMs = 90_000,
-  network?: UserNetwork,
-  until?: RegExp,
-): Promise<BootResult> {
+export interface BootOptions {
+  timeoutMs?: number;
+  network?: UserNetwork;
+  /** Stop as soon as the serial log matches (a shell that would wait for input forever). */
+  until?: RegExp;
+  /** Start this kernel directly, as a network boot (PXE) would, instead of the first disk's boot code. */
+  kernel?: { bzImage: string; initrd: string; append: string };
+}
+
+/** Boots until the guest powers off (QEMU exits), panics (-no-reboot), `until` matches or the time is up. */
+export function boot(disks: Disk[], options: BootOptions = {}): Promise<BootResult> {
+  const { timeoutMs = 90_000, network, until, kernel } = options;
+  const args = qemuArgs(disks, network);
+  if (kernel) args.push('-kernel', kernel.bzImage, '-initrd', kernel.initrd, '-append', kernel.append);
   return slot(
     () =>
       new Promise<BootResult>((resolve, reject) => {
         const started = Date.now();
-        const child = spawn('qemu-system-x86_64', qemuArgs(disks, network), {
+        const child = spawn('qemu-system-x86_64', args, {
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         const chunks: Buffer[] = [];

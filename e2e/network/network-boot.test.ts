@@ -61,7 +61,11 @@ async function bootNetwork(
     append: `${OPTIONS} ${append}`,
     files: cardFiles,
   });
-  const result = await boot([{ file: card, interface: 'ide' }], 150_000, network, until);
+  const result = await boot([{ file: card, interface: 'ide' }], {
+    timeoutMs: 150_000,
+    ...(network ? { network } : {}),
+    ...(until ? { until } : {}),
+  });
   writeFileSync(join(dir, `${name}.log`), result.log);
   expect(result.timedOut, `${name} timed out; log in ${dir}/${name}.log`).toBe(false);
   const text = loaderLines(result.log).map((line) => line.text);
@@ -118,7 +122,7 @@ afterAll(async () => {
  * The image's own initrd fetched the image again from astlinux.from (the loader's copy is gone after the
  * jump), checked it against astlinux.digest and booted it: the test image's marker proves which one runs.
  */
-function bootedFromNetwork(log: string, version: string, from: string): void {
+function bootedFromNetwork(log: string, version: string, from: string, withCard = true): void {
   const marker = markerOf(log);
   expect(marker?.version, log.slice(-3000)).toBe(version);
   const handoff = handoffOf(marker?.cmdline ?? '');
@@ -126,7 +130,7 @@ function bootedFromNetwork(log: string, version: string, from: string): void {
   expect(handoff.digest).toBe(`sha1:${sha1Of(images[version] ?? '')}`);
   expect(log).toContain(`astlinux-initrd: root is ${image(version)} from ${from}${image(version)}`);
   // The card is still found and mounted: it holds the keydisk and is where upgrades go.
-  expect(marker?.mounts.some((mount) => mount.startsWith('/mnt/card vfat /dev/sda1 ro'))).toBe(true);
+  expect(marker?.mounts.some((mount) => mount.startsWith('/mnt/card vfat /dev/sda1 ro'))).toBe(withCard);
 }
 
 const cardImage = (): CardFile[] => [
@@ -208,6 +212,32 @@ describe.concurrent('network boots (QEMU, restrict=on)', () => {
       `${run.text.join('\n')}\n${nfs.log().slice(-2000)}`,
     ).toBe(true);
     bootedFromNetwork(run.result.log, '1.1.0', 'nfs://10.0.2.100/export/pub/');
+  });
+
+  test('no card at all (the loader started directly, as over PXE): the network source still boots', async () => {
+    const { bzImage, initramfs } = loaderAssets();
+    const append =
+      'console=ttyS0,115200 panic=5 astlinux.wait=2 astlinux.onfail=poweroff astlinux.source=http://10.0.2.100/good/';
+    const result = await boot([], {
+      timeoutMs: 150_000,
+      network: http(),
+      kernel: { bzImage, initrd: initramfs, append },
+    });
+    writeFileSync(join(dir, 'no-card.log'), result.log);
+    expect(result.timedOut, `timed out; log in ${dir}/no-card.log`).toBe(false);
+    const text = loaderLines(result.log).map((line) => line.text);
+    expect(
+      text.some(
+        (line) =>
+          line.startsWith('no card found after 2s') && line.endsWith('trying the network sources only'),
+      ),
+    ).toBe(true);
+    expect(
+      text.some((line) => line.startsWith(`kexec -e ${image('1.1.0')} from http://10.0.2.100/good/`)),
+      text.join('\n'),
+    ).toBe(true);
+    bootedFromNetwork(result.log, '1.1.0', 'http://10.0.2.100/good/', false);
+    expect(handoffOf(markerOf(result.log)?.cmdline ?? '').card).toBeUndefined();
   });
 
   test('no network and no card images: the rescue summary names both, then the rescue shell', async () => {

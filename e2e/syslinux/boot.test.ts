@@ -108,7 +108,7 @@ describe('a card made by astcard boots SYSLINUX and the kernel under QEMU', () =
     const image = join(work, `${layout}-${fatType}-${fragment}.img`);
     const result = await makeCard(image, layout, fatType, fragment);
     expect(result.extents > 20).toBe(fragment);
-    const run = await boot([{ file: image, interface: 'ide' }], 90_000, undefined, /Linux version \S+/);
+    const run = await boot([{ file: image, interface: 'ide' }], { until: /Linux version \S+/ });
     expect(run.log, run.log.slice(-3000)).toContain(`SYSLINUX ${binaries.version}`);
     expect(
       /Linux version \S+/.test(run.log),
