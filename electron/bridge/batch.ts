@@ -17,7 +17,7 @@ import {
 import { type BatchOptions, type BatchTarget, type CardStatus, runBatch } from '../core/batch/batch-job.js';
 import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
 import { parseCardValues } from '../core/batch/card-values.js';
-import { openBatchDrive } from '../core/batch/open-drive.js';
+import { driveBatchTarget } from '../core/batch/open-drive.js';
 import { RowPool } from '../core/batch/row-pool.js';
 import { runStation } from '../core/batch/station.js';
 import { type StationDrives, stationArrivals } from '../core/batch/station-arrivals.js';
@@ -25,7 +25,6 @@ import { loadLoaderAssets, loadSyslinuxAssets } from '../core/card/assets.js';
 import { createKeydiskImage } from '../core/card/keydisk.js';
 import { resolveImageSources } from '../core/card/sources.js';
 import { openTarget } from '../core/card/target.js';
-import { assertSameIdentity, readIdentity } from '../core/drives/identity.js';
 import { AppError } from './app-error.js';
 import type { Jobs } from './jobs.js';
 import { readKeydiskFile } from './keydisk.js';
@@ -56,6 +55,20 @@ export function batchApi(deps: BatchDeps): BatchApi {
     if (!safe) throw new AppError('nothing-chosen', 'Give the batch a name (an order number, a date…).');
     return join(root(), safe);
   };
+  /** The report folder, and where each card's keydisk comes from: a template, its CSV rows, or nothing. */
+  const keydisksFor = async (request: BatchRequest | StationRequest) => {
+    const dir = folder(request.name);
+    const template = request.keydisk.mode === 'none' ? null : await templateBytes(request);
+    const rows = request.csvPath
+      ? new RowPool(parseCardValues(await readCsv(request.csvPath)), await readUsedRows(dir))
+      : null;
+    const keydisk: BatchOptions['keydisk'] = template
+      ? rows
+        ? { template, rows }
+        : { data: template }
+      : null;
+    return { dir, keydisk };
+  };
 
   return {
     async runBatch(request: BatchRequest) {
@@ -69,11 +82,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
       if (system) {
         throw new AppError('system-drive', `${system.location} is a system drive; a batch never writes one.`);
       }
-      const dir = folder(request.name);
-      const template = request.keydisk.mode === 'none' ? null : await templateBytes(request);
-      const rows = request.csvPath
-        ? new RowPool(parseCardValues(await readCsv(request.csvPath)), await readUsedRows(dir))
-        : null;
+      const { dir, keydisk } = await keydisksFor(request);
       return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
         const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
         const images = await resolveImageSources(request.images, { signal });
@@ -86,7 +95,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
             images,
             loader,
             syslinux,
-            keydisk: template ? (rows ? { template, rows } : { data: template }) : null,
+            keydisk,
             report: await BatchReport.open(dir),
             signal,
             onStatus: (status) => progressFor(status.target)(cardProgress(status)),
@@ -125,11 +134,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
       if (request.csvPath && request.keydisk.mode === 'none') {
         throw new AppError('keydisk', 'Per-card values need a keydisk: choose a template or a new keydisk.');
       }
-      const dir = folder(request.name);
-      const template = request.keydisk.mode === 'none' ? null : await templateBytes(request);
-      const rows = request.csvPath
-        ? new RowPool(parseCardValues(await readCsv(request.csvPath)), await readUsedRows(dir))
-        : null;
+      const { dir, keydisk } = await keydisksFor(request);
       return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
         const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
         const images = await resolveImageSources(request.images, { signal });
@@ -146,7 +151,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
           images,
           loader,
           syslinux,
-          keydisk: template ? (rows ? { template, rows } : { data: template }) : null,
+          keydisk,
           report: await BatchReport.open(dir),
           signal,
           onStatus: (status) => {
@@ -206,17 +211,7 @@ async function batchTarget(card: CardSummary, index: number): Promise<BatchTarge
       open: () => openTarget(card.id),
     };
   }
-  const identity = await readIdentity(card.id).catch(() => null);
-  return {
-    slot,
-    target: card.id,
-    model: identity?.model ?? card.title,
-    serial: identity?.serial ?? null,
-    open: async () => {
-      if (identity) await assertSameIdentity(identity);
-      return openBatchDrive(card.id);
-    },
-  };
+  return driveBatchTarget(slot, card.id, card.id, card.title);
 }
 
 async function templateBytes(request: Pick<BatchRequest, 'keydisk'>): Promise<Uint8Array> {

@@ -10,11 +10,10 @@ import { summariseDrive } from '../drives/card-summary.js';
 import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../drives/classify.js';
 import type { DriveRecord } from '../drives/drive-record.js';
 import type { DriveWatcher } from '../drives/drive-watcher.js';
-import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import { errorData } from '../errors.js';
 import { unmountDrive } from '../writer/unmount.js';
 import type { BatchTarget } from './batch-job.js';
-import { openBatchDrive } from './open-drive.js';
+import { driveBatchTarget } from './open-drive.js';
 
 export interface StationRules {
   minBytes?: number;
@@ -120,18 +119,7 @@ export async function* driveArrivals(
         options.onRejected?.(drive, unmountRefusal);
         continue;
       }
-      // Model and serial for the report; checked again right before writing, as readers reuse names.
-      const identity = await readIdentity(drive.device).catch(() => null);
-      yield {
-        slot: drive.device,
-        target: drive.raw,
-        model: identity?.model ?? (drive.description || null),
-        serial: identity?.serial ?? null,
-        open: async () => {
-          if (identity) await assertSameIdentity(identity);
-          return openBatchDrive(drive.raw);
-        },
-      };
+      yield await driveBatchTarget(drive.device, drive.device, drive.raw, drive.description || null);
     }
   } finally {
     unsubscribe();

@@ -1,7 +1,9 @@
 import type { BlockDevice } from '../block/block-device.js';
 import { BlockDeviceError } from '../block/block-device-error.js';
 import { openTarget } from '../card/target.js';
+import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import { BatchError } from './batch-error.js';
+import type { BatchTarget } from './batch-job.js';
 
 /**
  * Opens a drive for a batch. A batch writes drives from this process (the privileged helper takes one
@@ -24,4 +26,27 @@ export async function openBatchDrive(
     }
     throw error;
   }
+}
+
+/**
+ * A drive as a batch target: its model and serial for the report, read now and checked again right
+ * before writing, because card readers reuse device names and the card written must be the one let through.
+ */
+export async function driveBatchTarget(
+  slot: string,
+  device: string,
+  target: string,
+  fallbackModel: string | null,
+): Promise<BatchTarget> {
+  const identity = await readIdentity(device).catch(() => null);
+  return {
+    slot,
+    target,
+    model: identity?.model ?? fallbackModel,
+    serial: identity?.serial ?? null,
+    open: async () => {
+      if (identity) await assertSameIdentity(identity);
+      return openBatchDrive(target);
+    },
+  };
 }

@@ -10,10 +10,9 @@ import { summariseDrive } from '../drives/card-summary.js';
 import { classifyDrive } from '../drives/classify.js';
 import { currentPlatform } from '../drives/drive-list.js';
 import type { DriveRecord } from '../drives/drive-record.js';
-import { assertSameIdentity, readIdentity } from '../drives/identity.js';
 import type { BatchTarget } from './batch-job.js';
 import { type StationRules, stationRefusal, unmountForStation } from './drive-station.js';
-import { openBatchDrive } from './open-drive.js';
+import { driveBatchTarget } from './open-drive.js';
 
 /** The drives plugged in now, read again on each call. */
 export type StationDrives = () => Promise<DriveRecord[]>;
@@ -60,18 +59,7 @@ export async function* stationArrivals(
         options.onRejected?.(drive.device, refusal);
         continue;
       }
-      const identity = await readIdentity(drive.device).catch(() => null);
-      yield {
-        slot: drive.device,
-        target: drive.raw,
-        model: identity?.model ?? (drive.description || null),
-        serial: identity?.serial ?? null,
-        open: async () => {
-          // Readers reuse names: the card written must be the one that was let through.
-          if (identity) await assertSameIdentity(identity);
-          return openBatchDrive(drive.raw);
-        },
-      };
+      yield await driveBatchTarget(drive.device, drive.device, drive.raw, drive.description || null);
     }
   }
 }
