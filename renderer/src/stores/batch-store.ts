@@ -102,51 +102,23 @@ export const useBatch = create<BatchState>((set, get) => ({
     })),
   async start() {
     const state = get();
-    const jobId = `batch-${Date.now()}`;
-    set({ jobId, running: true, results: null, progress: {}, error: null, exported: null });
-    try {
-      const results = await api().runBatch({
-        jobId,
-        name: state.name,
-        cards: state.chosen,
-        images: lines(state.images),
-        keydisk: keydiskChoice(state),
-        ...(state.csvPath.trim() ? { csvPath: state.csvPath.trim() } : {}),
-      });
-      set({ results });
-    } catch (error) {
-      set({ error: asApiError(error) });
-    } finally {
-      set({ running: false });
-      await get().loadHistory();
-    }
+    await runJob('batch', (jobId) => api().runBatch({ jobId, ...common(state), cards: state.chosen }));
   },
   async startStation() {
     const state = get();
-    const jobId = `station-${Date.now()}`;
     const gb = (text: string) => (text.trim() === '' ? undefined : Math.round(Number(text) * 1e9));
     const minBytes = gb(state.minGb);
     const maxBytes = gb(state.maxGb);
-    set({ jobId, running: true, results: null, progress: {}, error: null, exported: null });
-    try {
-      const results = await api().runStation({
+    await runJob('station', (jobId) =>
+      api().runStation({
         jobId,
-        name: state.name,
-        images: lines(state.images),
-        keydisk: keydiskChoice(state),
-        ...(state.csvPath.trim() ? { csvPath: state.csvPath.trim() } : {}),
+        ...common(state),
         count: Number(state.count),
         ...(minBytes !== undefined ? { minBytes } : {}),
         ...(maxBytes !== undefined ? { maxBytes } : {}),
         only: state.only,
-      });
-      set({ results });
-    } catch (error) {
-      set({ error: asApiError(error) });
-    } finally {
-      set({ running: false });
-      await get().loadHistory();
-    }
+      }),
+    );
   },
   async cancel() {
     const { jobId } = get();
@@ -187,4 +159,28 @@ export function watchBatchProgress(): () => void {
     if (progress.jobId !== useBatch.getState().jobId) return;
     useBatch.setState((state) => ({ progress: { ...state.progress, [progress.cardId]: progress } }));
   });
+}
+
+/** Runs a batch or a station: its results or its error are kept, and the history reloaded after. */
+async function runJob(kind: 'batch' | 'station', call: (jobId: string) => Promise<BatchState['results']>) {
+  const jobId = `${kind}-${Date.now()}`;
+  useBatch.setState({ jobId, running: true, results: null, progress: {}, error: null, exported: null });
+  try {
+    useBatch.setState({ results: await call(jobId) });
+  } catch (error) {
+    useBatch.setState({ error: asApiError(error) });
+  } finally {
+    useBatch.setState({ running: false });
+    await useBatch.getState().loadHistory();
+  }
+}
+
+/** What a batch and a station request share: the batch's name, images, keydisk and CSV. */
+function common(state: BatchState) {
+  return {
+    name: state.name,
+    images: lines(state.images),
+    keydisk: keydiskChoice(state),
+    ...(state.csvPath.trim() ? { csvPath: state.csvPath.trim() } : {}),
+  };
 }
