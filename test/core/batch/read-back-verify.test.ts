@@ -26,6 +26,7 @@ import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { createKeydiskImage } from '../../../electron/core/card/keydisk.js';
 import { formatFat } from '../../../electron/core/fat/format.js';
 import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
+import { PassThroughBlockDevice } from '../block/pass-through-device.js';
 import {
   fakeImage,
   fsckCard,
@@ -161,42 +162,29 @@ describe('copyImageToCard with vouched digests', () => {
  * is really on the card, as a failing flash cell would leave it. The image's data is recognised by its
  * first bytes.
  */
-class CorruptingCard implements BlockDevice {
+class CorruptingCard extends PassThroughBlockDevice {
   private target: number | null = null;
   corrupted = false;
   constructor(
-    private readonly inner: BlockDevice,
+    inner: BlockDevice,
     private readonly imageHead: Uint8Array,
     private readonly at = 777_777,
-  ) {}
-  get size() {
-    return this.inner.size;
+  ) {
+    super(inner);
   }
-  get sectorSize() {
-    return this.inner.sectorSize;
-  }
-  get name() {
-    return this.inner.name;
-  }
-  read(offset: number, length: number) {
-    return this.inner.read(offset, length);
-  }
-  async write(offset: number, data: Uint8Array) {
+  override async write(offset: number, data: Uint8Array) {
     const head = data.subarray(0, this.imageHead.length);
     if (this.target === null && data.length > this.at && Buffer.compare(head, this.imageHead) === 0)
       this.target = offset + this.at;
     await this.inner.write(offset, data);
   }
-  async flush() {
+  override async flush() {
     await this.inner.flush();
     if (this.target !== null && !this.corrupted) {
       const [byte] = await this.inner.read(this.target, 1);
       await this.inner.write(this.target, Uint8Array.of((byte as number) ^ 0x01));
       this.corrupted = true;
     }
-  }
-  close() {
-    return this.inner.close();
   }
 }
 
