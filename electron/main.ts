@@ -1,19 +1,19 @@
 /**
  * The desktop app's main process: one locked-down window showing dist/renderer, and the astcard API
- * (electron/bridge/api-impl.ts, over the core) served to it on IPC. Everything else lives elsewhere.
+ * (electron/service/, over the core) served to it on IPC. Everything else lives elsewhere.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
-import { createAstcardService } from './bridge/api-impl.js';
+import { defaultAssetsDir } from './core/card/assets.js';
+import { createAstcardService } from './service/service.js';
 import {
   lockNavigation,
   serveApiOnIpc,
   windowOptions,
   withSecurityHeaders,
-} from './bridge/electron-window.js';
-import { pickerFor } from './bridge/pickers.js';
-import { defaultAssetsDir } from './core/card/assets.js';
+} from './window/electron-window.js';
+import { pickerFor } from './window/pickers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const checkout = dirname(defaultAssetsDir());

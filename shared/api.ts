@@ -1,9 +1,14 @@
 /**
  * The one contract between the app's window (renderer) and the main process: async methods plus `on…`
- * events. Electron's preload and the dev/test WebSocket bridge both carry it unchanged, so the renderer
- * never learns which transport it runs over. Errors cross as data ({code, message, detail}), never as
- * Error objects. Pure TypeScript for the ES5 library: types and small pure helpers only.
+ * events, and the data they carry. How a call travels (Electron IPC, the WebSocket bridge) is in
+ * api-transport.ts; the renderer never learns which one it runs over. Errors cross as data
+ * ({code, message, detail}), never as Error objects. Pure TypeScript for the ES5 library: types only,
+ * plus the method list the transports are built from.
  */
+
+import type { JobPhase } from './progress.js';
+
+export type { CardStepPhase, JobPhase, Progress, ProgressPhase } from './progress.js';
 
 /** Every error the window sees: `message` is a plain sentence saying what to do; `detail` is for logs. */
 export interface ApiError {
@@ -14,6 +19,32 @@ export interface ApiError {
 
 /** How a card's one-line status reads: the colour of its dot. */
 export type StatusTone = 'good' | 'warning' | 'bad' | 'neutral';
+
+/**
+ * What a card is, as data: the window and the CLI each put it into their own words. A drive the list hides
+ * says why; a card that could not be read says so; an AstLinux card says what its loader would boot.
+ */
+export type CardState =
+  | { kind: 'hidden'; why: 'system' | 'virtual' | 'empty-slot' | 'unreadable' }
+  | { kind: 'file-missing' }
+  | { kind: 'unreadable' }
+  | { kind: 'empty' }
+  | { kind: 'foreign'; filesystem: string }
+  | {
+      kind: 'astlinux';
+      /** What the loader boots from the card: the image and its version, null when nothing can boot. */
+      boot: { image: string; version: string | null } | null;
+      /** True when that image's checksum was computed and matched (a full check, not a quick look). */
+      verified: boolean;
+      /** Network sources come first (`first`), or are all there is (`only`). */
+      network: 'none' | 'first' | 'only';
+      images: number;
+      /** Damaged images the loader tries before the one it boots (all damaged ones when nothing boots). */
+      damagedBefore: number;
+      /** Damaged images it would only reach after the one it boots. */
+      damagedAfter: number;
+      loaderPresent: boolean;
+    };
 
 /** A card, USB drive or opened image file, as the Cards list shows it. */
 export interface CardSummary {
@@ -28,9 +59,7 @@ export interface CardSummary {
   /** The drive holds the running system (or is not removable): hidden unless "Show all drives". */
   system: boolean;
   hidden: boolean;
-  /** One line: "Empty", "AstLinux card — boots 0.4.1 ✓", "Not an AstLinux card"… */
-  status: string;
-  tone: StatusTone;
+  state: CardState;
   /** Why a drive is risky to choose, in plain words (system drive, large drive, mounted…). */
   warnings: string[];
   /**
@@ -72,21 +101,10 @@ export interface CardView {
   quick: boolean;
 }
 
-export type ProgressPhase =
-  | 'format'
-  | 'bootloader'
-  | 'loader'
-  | 'hash'
-  | 'download'
-  | 'write'
-  | 'verify'
-  | 'keydisk'
-  | 'finish';
-
 export interface JobProgress {
   jobId: string;
   cardId: string;
-  phase: ProgressPhase | string;
+  phase: JobPhase;
   item?: string;
   done: number;
   total: number;
@@ -331,86 +349,3 @@ type Listed = (typeof API_METHODS)[number];
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const methodsAreComplete: Exact<Listed, ApiMethodName> = true;
 void methodsAreComplete;
-
-/** Electron's channels for the contract: one for every call, one for every event. */
-export const IPC_CHANNELS = { call: 'astcard:call', event: 'astcard:event' } as const;
-
-/** How main tells the sandboxed preload the contract (it cannot load this module). */
-export const API_ARGUMENT = '--astcard-api=';
-
-export function describeApi(): string {
-  return API_ARGUMENT + JSON.stringify({ methods: API_METHODS, events: API_EVENTS });
-}
-
-/** What a transport carries: a call, its reply, or an event. */
-export interface ApiCallMessage {
-  type: 'call';
-  id: number;
-  method: ApiMethodName;
-  args: unknown[];
-}
-
-export type ApiReplyMessage =
-  | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; error: ApiError };
-
-export interface ApiEventMessage {
-  type: 'event';
-  event: ApiEventName;
-  payload: unknown;
-}
-
-/** A transport: how to call a method, and how to hear every event. */
-export interface ApiTransport {
-  call(method: ApiMethodName, args: unknown[]): Promise<unknown>;
-  listen(listener: (event: ApiEventName, payload: unknown) => void): void;
-}
-
-export function isApiMethod(name: unknown): name is ApiMethodName {
-  for (let i = 0; i < API_METHODS.length; i++) if (API_METHODS[i] === name) return true;
-  return false;
-}
-
-export function isApiError(value: unknown): value is ApiError {
-  if (typeof value !== 'object' || value === null) return false;
-  const error = value as { code?: unknown; message?: unknown };
-  return typeof error.code === 'string' && typeof error.message === 'string';
-}
-
-/** Anything thrown, as the {code, message, detail} the window shows. */
-export function toApiError(error: unknown): ApiError {
-  if (isApiError(error)) {
-    const data: ApiError = { code: error.code, message: error.message };
-    if (typeof error.detail === 'string') data.detail = error.detail;
-    return data;
-  }
-  if (error instanceof Error) return { code: 'internal', message: error.message };
-  return { code: 'internal', message: String(error) };
-}
-
-/** The typed service over any transport: one generic proxy, no per-method plumbing. */
-export function createApiClient(transport: ApiTransport): AstcardApi {
-  const listeners: { [name: string]: Array<(payload: unknown) => void> } = {};
-  transport.listen((event, payload) => {
-    const current = (listeners[event] || []).slice();
-    for (let i = 0; i < current.length; i++) current[i]?.(payload);
-  });
-  const client: { [name: string]: unknown } = {};
-  for (let i = 0; i < API_METHODS.length; i++) {
-    const method = API_METHODS[i] as ApiMethodName;
-    client[method] = (...args: unknown[]) => transport.call(method, args);
-  }
-  for (const event in API_EVENTS) {
-    const name = event as ApiEventName;
-    client[API_EVENTS[name]] = (listener: (payload: unknown) => void) => {
-      const list = listeners[name] || [];
-      listeners[name] = list;
-      list.push(listener);
-      return () => {
-        const at = list.indexOf(listener);
-        if (at >= 0) list.splice(at, 1);
-      };
-    };
-  }
-  return client as unknown as AstcardApi;
-}

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { DriveSource } from '../../electron/bridge/drive-source.js';
+import type { DriveSource } from '../../electron/service/drive-source.js';
 import {
   fakeImage,
   fsckCard,

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import drivelist from 'drivelist';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type DriveInfo, type DriveSource, drivelistSource } from '../../electron/bridge/drive-source.js';
+import { type DriveInfo, type DriveSource, drivelistSource } from '../../electron/service/drive-source.js';
 import {
   fakeImage,
   fsckCard,

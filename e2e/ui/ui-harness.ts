@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
-import { type DevServer, startDevServer } from '../../electron/bridge/dev-server.js';
-import type { DriveSource } from '../../electron/bridge/drive-source.js';
+import { type DevServer, startDevServer } from '../../electron/service/dev-server.js';
+import type { DriveSource } from '../../electron/service/drive-source.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');

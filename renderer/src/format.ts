@@ -32,6 +32,7 @@ const PHASES: Record<string, string> = {
   loader: 'Copying the AstLinux loader',
   hash: 'Checking',
   download: 'Downloading',
+  unpack: 'Unpacking',
   write: 'Writing',
   verify: 'Reading back',
   keydisk: 'Copying the keydisk',

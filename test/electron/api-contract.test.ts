@@ -1,14 +1,7 @@
-// shared/api.ts: the one generic proxy turns any transport into the typed service, and back.
+// shared/api-transport.ts: the one generic proxy turns any transport into the typed service, and back.
 import { describe, expect, test } from 'vitest';
-import {
-  API_EVENTS,
-  API_METHODS,
-  type ApiEventName,
-  type ApiMethodName,
-  createApiClient,
-  isApiMethod,
-  toApiError,
-} from '../../shared/api.js';
+import { API_EVENTS, API_METHODS, type ApiEventName, type ApiMethodName } from '../../shared/api.js';
+import { createApiClient, isApiMethod, toApiError } from '../../shared/api-transport.js';
 
 function fakeTransport() {
   const calls: Array<[ApiMethodName, unknown[]]> = [];

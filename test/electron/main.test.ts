@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
-import { API_METHODS, describeApi, IPC_CHANNELS } from '../../shared/api.js';
+import { API_METHODS } from '../../shared/api.js';
+import { describeApi, IPC_CHANNELS } from '../../shared/api-transport.js';
 
 const electron = vi.hoisted(() => {
   const handlers = new Map<string, (...args: unknown[]) => unknown>();
@@ -146,7 +147,7 @@ describe('the main process', () => {
     const image = join(mkdtempSync(join(tmpdir(), 'astcard-main-')), 'card.img');
     execFileSync('truncate', ['-s', '8M', image]);
     const opened = await call('openCardImage', [image]);
-    expect(opened).toMatchObject({ ok: true, value: { id: image, status: 'Empty' } });
+    expect(opened).toMatchObject({ ok: true, value: { id: image, state: { kind: 'empty' } } });
     const event = electron.state.sent.find(
       ([channel, name]) => channel === IPC_CHANNELS.event && name === 'cardsChanged',
     );

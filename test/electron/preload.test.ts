@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { API_ARGUMENT, API_EVENTS, API_METHODS, describeApi, IPC_CHANNELS } from '../../shared/api.js';
+import { API_EVENTS, API_METHODS } from '../../shared/api.js';
+import { API_ARGUMENT, describeApi, IPC_CHANNELS } from '../../shared/api-transport.js';
 
 const electron = (() => {
   const state = {

@@ -7,14 +7,14 @@ import { parseCardValues } from '../../core/batch/card-values.js';
 import { driveArrivals } from '../../core/batch/drive-station.js';
 import { RowPool } from '../../core/batch/row-pool.js';
 import { runStation, watchFolderTargets } from '../../core/batch/station.js';
-import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
 import { createKeydiskImage } from '../../core/card/keydisk.js';
-import { resolveImageSources } from '../../core/card/sources.js';
-import { openTarget, targetKind } from '../../core/card/target.js';
+import { stageImages } from '../../core/card/stage-images.js';
+import { targetKind } from '../../core/card/target.js';
 import { DriveWatcher } from '../../core/drives/drive-watcher.js';
+import { createCardImage } from '../../core/writer/run-job.js';
 import { formatBytes, UsageError } from '../output.js';
 import { createBatchBoard } from './batch-board.js';
-import { asUsage, type Command, cancelOnInterrupt, parseSize } from './support.js';
+import { asUsage, type Command, cancelOnInterrupt, parseSize, progressTo } from './support.js';
 
 export const batch: Command = {
   name: 'batch',
@@ -69,9 +69,9 @@ export const batch: Command = {
       : null;
     const keydisk = template ? (rows ? { template, rows } : { data: template }) : null;
     const signal = cancelOnInterrupt();
-    const images = await resolveImageSources(values.image, { signal });
-    const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-    const report = await BatchReport.open(values.report);
+    const station = values.station ? stationArguments(values) : null;
+    const targets = station ? [] : await batchTargets(positionals, values);
+    const images = await stageImages(values.image, { signal, onProgress: progressTo(out) });
     const board = createBatchBoard(
       {
         write: (text) => {
@@ -82,70 +82,55 @@ export const batch: Command = {
       },
       { describe: (status) => `${status.slot}: ${status.record ? describe(status.record) : status.state}` },
     );
-    const options = {
-      batch: values.name ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      images,
-      loader,
-      syslinux,
-      keydisk,
-      report,
-      signal,
-      onStatus: (status: CardStatus) => board.update(status),
-    };
-
     let records: CardRecord[];
-    if (values.station) {
-      const count = Number(values.count);
-      if (!Number.isSafeInteger(count) || count < 1)
-        throw new UsageError('--station needs --count N (cards to make)');
-      if (Boolean(values.watch) === Boolean(values.drives))
-        throw new UsageError('--station needs either --watch DIR (image files) or --drives (card readers)');
-      if (values.drives && !values.yes)
-        throw new UsageError('--drives writes every card inserted without asking: add --yes to go ahead');
-      const arrivals = values.watch
-        ? watchFolderTargets(values.watch, { signal })
-        : driveArrivals(new DriveWatcher(), {
-            rules: {
-              ...(values['min-size'] ? { minBytes: parseSize(values['min-size']) } : {}),
-              ...(values['max-size'] ? { maxBytes: parseSize(values['max-size']) } : {}),
-              ...(values['only-empty'] ? { onlyEmpty: true } : {}),
-              ...(values['only-astlinux'] ? { onlyAstlinux: true } : {}),
-            },
-            context: { platform: process.platform as 'linux' | 'darwin' | 'win32' },
-            onRejected: (drive, reason) => board.say(`skipped ${drive.device}: ${reason}`),
-            signal,
-          });
-      board.say(`Station: waiting for ${count} card${count === 1 ? '' : 's'}…`);
-      let last = '';
-      records = await runStation(arrivals, {
-        ...options,
-        count,
-        onStation: (status) => {
-          const line = `${status.done}/${status.count} done, ${status.failed} failed`;
-          if (line !== last) board.say(line);
-          last = line;
-        },
-      });
-    } else {
-      const createSize = values.size === undefined ? undefined : parseSize(values.size);
-      const targets: BatchTarget[] = [];
-      for (const [index, path] of positionals.entries()) {
-        const kind = await targetKind(path);
-        if (kind === 'block-device' && !values.yes)
-          throw new UsageError(`${path} is a drive: everything on it will be erased. Add --yes to go ahead.`);
-        if (kind === 'missing' && createSize === undefined)
-          throw new UsageError(`${path} does not exist; give --size to create new card images.`);
-        targets.push({
-          slot: `${index + 1}`,
-          target: path,
-          model: kind === 'image-file' || kind === 'missing' ? 'image file' : null,
-          serial: kind === 'block-device' ? null : basename(path),
-          open: () => openTarget(path, createSize === undefined ? {} : { createSize }),
+    try {
+      const options = {
+        batch: values.name ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        images: images.paths,
+        keydisk,
+        report: await BatchReport.open(values.report),
+        signal,
+        onStatus: (status: CardStatus) => board.update(status),
+      };
+      if (station) {
+        const rules = {
+          ...(station.minBytes === undefined ? {} : { minBytes: station.minBytes }),
+          ...(station.maxBytes === undefined ? {} : { maxBytes: station.maxBytes }),
+        };
+        const arrivals = station.watch
+          ? watchFolderTargets(station.watch, { signal })
+          : driveArrivals(new DriveWatcher(), {
+              rules: {
+                ...rules,
+                ...(values['only-empty'] ? { onlyEmpty: true } : {}),
+                ...(values['only-astlinux'] ? { onlyAstlinux: true } : {}),
+              },
+              context: { platform: process.platform as 'linux' | 'darwin' | 'win32' },
+              onRejected: (drive, reason) => board.say(`skipped ${drive.device}: ${reason}`),
+              // The writer unmounts a card the desktop mounted when it takes the card: it may, we may not.
+              unmount: async () => {},
+              signal,
+            });
+        board.say(`Station: waiting for ${station.count} card${station.count === 1 ? '' : 's'}…`);
+        let last = '';
+        records = await runStation(arrivals, {
+          ...options,
+          count: station.count,
+          arrivals: { drives: station.watch === undefined, ...rules },
+          onRejected: (target, reason) => board.say(`skipped ${target.target}: ${reason}`),
+          onStation: (status) => {
+            const line = `${status.done}/${status.count} done, ${status.failed} failed`;
+            if (line !== last) board.say(line);
+            last = line;
+          },
         });
+      } else {
+        records = await runBatch(targets, options);
       }
-      records = await runBatch(targets, options);
+    } finally {
+      board.close();
+      await images.cleanup();
     }
-    board.close();
     const failed = records.filter((record) => !record.verified).length;
     out.result({ report: values.report, cards: records }, () => [
       `${records.length - failed} of ${records.length} cards written and verified; report in ${values.report}.`,
@@ -153,6 +138,55 @@ export const batch: Command = {
     if (failed > 0) out.resultIsFailure();
   },
 };
+
+type BatchValues = {
+  count?: string | undefined;
+  watch?: string | undefined;
+  drives?: boolean | undefined;
+  yes?: boolean | undefined;
+  size?: string | undefined;
+  'min-size'?: string | undefined;
+  'max-size'?: string | undefined;
+};
+
+function stationArguments(values: BatchValues) {
+  const count = Number(values.count);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new UsageError('--station needs --count N (cards to make)');
+  if (Boolean(values.watch) === Boolean(values.drives))
+    throw new UsageError('--station needs either --watch DIR (image files) or --drives (card readers)');
+  if (values.drives && !values.yes)
+    throw new UsageError('--drives writes every card inserted without asking: add --yes to go ahead');
+  return {
+    count,
+    watch: values.watch,
+    minBytes: values['min-size'] ? parseSize(values['min-size']) : undefined,
+    maxBytes: values['max-size'] ? parseSize(values['max-size']) : undefined,
+  };
+}
+
+/** The named targets: drives only with --yes; missing files made as new card images of --size. */
+async function batchTargets(paths: string[], values: BatchValues): Promise<BatchTarget[]> {
+  const createSize = values.size === undefined ? undefined : parseSize(values.size);
+  const targets: BatchTarget[] = [];
+  for (const [index, path] of paths.entries()) {
+    const kind = await targetKind(path);
+    if (kind === 'block-device' && !values.yes)
+      throw new UsageError(`${path} is a drive: everything on it will be erased. Add --yes to go ahead.`);
+    if (kind === 'missing' && createSize === undefined)
+      throw new UsageError(`${path} does not exist; give --size to create new card images.`);
+    if (kind !== 'block-device' && createSize !== undefined) {
+      await createCardImage(path, { size: createSize, replace: true }, []);
+    }
+    targets.push({
+      slot: `${index + 1}`,
+      target: path,
+      model: kind === 'block-device' ? null : 'image file',
+      serial: kind === 'block-device' ? null : basename(path),
+    });
+  }
+  return targets;
+}
 
 function describe(record: CardRecord): string {
   if (!record.verified) return `FAILED — ${record.error}`;

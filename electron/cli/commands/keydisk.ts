@@ -1,31 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CardError } from '../../core/card/card-error.js';
 import {
   checkKeydisk,
   createKeydiskImage,
   DEFAULT_KEYDISK_BYTES,
-  putKeydiskOnCard,
   readKeydiskFromCard,
   saveKeydisk,
-  writeKeydiskToDevice,
 } from '../../core/card/keydisk.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
-import { formatBytes, type Output, UsageError } from '../output.js';
-import {
-  asUsage,
-  type Command,
-  cancelOnInterrupt,
-  DRIVE_OPTIONS,
-  type DriveAnswers,
-  isDrive,
-  openForChange,
-  parseSize,
-  progressTo,
-  runOnDrive,
-} from './support.js';
+import type { JobOf } from '../../core/writer/jobs.js';
+import { formatBytes, UsageError } from '../output.js';
+import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
 
 const USAGE = [
   'keydisk create <card> [--size N] [--force] [--yes] [--confirm-name NAME]  a new ASTKD keydisk as kd.img on the card',
@@ -54,16 +41,9 @@ export const keydisk: Command = {
     const [action, target, file, ...extra] = positionals;
     const usage = () => new UsageError(`usage:\n  astcard ${USAGE.join('\n  astcard ')}`);
     if (!target || extra.length > 0) throw usage();
-    const options = {
-      onProgress: progressTo(out),
-      signal: cancelOnInterrupt(),
-      replace: values.force ?? false,
-    };
-
     if (action === 'create') {
       if (file !== undefined) throw usage();
       const size = values.size === undefined ? DEFAULT_KEYDISK_BYTES : parseSize(values.size);
-      const data = createKeydiskImage(size);
       const kind = await targetKind(target);
       if (values.raw || kind === 'missing') {
         if (kind === 'image-file' && !values.force)
@@ -72,52 +52,41 @@ export const keydisk: Command = {
           throw new UsageError(
             `${target} is a drive: everything on it will be erased. Add --yes to go ahead.`,
           );
-        const disk =
-          kind === 'block-device'
-            ? await openTarget(target)
-            : await openTarget(target, { createSize: data.length });
-        try {
-          const result = await writeKeydiskToDevice(disk, data, options);
-          out.result({ target, ...result, placement: 'whole' }, () => [
-            `Made ${target} a ${formatBytes(result.size)} keydisk labelled ${result.label}.`,
-          ]);
-        } finally {
-          await disk.close();
-        }
-        return;
-      }
-      if (await isDrive(target)) {
-        const result = await placeOnDrive(target, data, null, values, out);
-        out.result({ target, ...result, placement: 'card' }, () => [
-          `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`,
+        const result = await runOnCard(
+          target,
+          { kind: 'keydisk-whole', keydisk: null, size },
+          values,
+          out,
+          'make it a keydisk',
+          kind === 'block-device' ? {} : { create: { size, replace: true } },
+        );
+        out.result({ target, ...result, placement: 'whole' }, () => [
+          `Made ${target} a ${formatBytes(result.size)} keydisk labelled ${result.label}.`,
         ]);
         return;
       }
-      await onCard(target, values.yes, async (disk) => {
-        const result = await putKeydiskOnCard(disk, data, options);
-        out.result({ target, ...result, placement: 'card' }, () => [
-          `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`,
-        ]);
-      });
+      const result = await withStagedSources([], { data: createKeydiskImage(size) }, out, (staged) =>
+        runOnCard(target, placeJob(staged.keydisk, values.force), values, out, 'put a keydisk on it'),
+      );
+      out.result({ target, ...result, placement: 'card' }, () => [
+        `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`,
+      ]);
       return;
     }
     if (action === 'import') {
       if (file === undefined) throw usage();
-      const data = await readSource(file);
-      checkKeydisk(data, file);
-      if (await isDrive(target)) {
-        const result = await placeOnDrive(target, data, file, values, out);
-        out.result({ target, ...result, placement: 'card' }, () => [
-          `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`,
-        ]);
-        return;
-      }
-      await onCard(target, values.yes, async (disk) => {
-        const result = await putKeydiskOnCard(disk, data, options);
-        out.result({ target, ...result, placement: 'card' }, () => [
-          `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`,
-        ]);
-      });
+      // Read and judged here first, so a file that is no keydisk is refused in plain words before any card work.
+      checkKeydisk(await readSource(file), file);
+      const result = await runOnCard(
+        target,
+        placeJob(resolve(file), values.force),
+        values,
+        out,
+        'put a keydisk on it',
+      );
+      out.result({ target, ...result, placement: 'card' }, () => [
+        `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`,
+      ]);
       return;
     }
     if (action === 'export') {
@@ -138,46 +107,8 @@ export const keydisk: Command = {
   },
 };
 
-async function onCard(
-  target: string,
-  yes: boolean | undefined,
-  work: (disk: Awaited<ReturnType<typeof openTarget>>) => Promise<void>,
-): Promise<void> {
-  const disk = await openForChange(target, yes);
-  try {
-    await work(disk);
-    await disk.flush();
-  } finally {
-    await disk.close();
-  }
-}
-
-type PlacedKeydisk = Awaited<ReturnType<typeof putKeydiskOnCard>>;
-
-/**
- * A keydisk goes onto a drive through the writer, which reads it from a file: the user's own file for
- * import, a private temporary copy of the new one for create.
- */
-async function placeOnDrive(
-  target: string,
-  data: Uint8Array,
-  file: string | null,
-  answers: DriveAnswers & { force?: boolean | undefined },
-  out: Output,
-): Promise<PlacedKeydisk> {
-  const dir = file === null ? await mkdtemp(join(tmpdir(), 'astcard-keydisk-')) : null;
-  try {
-    const path = dir ? join(dir, 'kd.img') : resolve(file as string);
-    if (dir) await writeFile(path, data, { mode: 0o600 });
-    const job = {
-      kind: 'keydisk-place',
-      keydisk: path,
-      ...(answers.force ? { replace: true } : {}),
-    } as const;
-    return (await runOnDrive(target, job, answers, out, 'put a keydisk on it')) as PlacedKeydisk;
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+function placeJob(keydisk: string | null, force: boolean | undefined): JobOf<'keydisk-place'> {
+  return { kind: 'keydisk-place', keydisk, ...(force ? { replace: true } : {}) };
 }
 
 async function readSource(path: string): Promise<Uint8Array> {

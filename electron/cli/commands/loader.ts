@@ -1,17 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
-import { type UpdateLoaderResult, updateLoader } from '../../core/card/loader-update.js';
+import type { UpdateLoaderResult } from '../../core/card/loader-update.js';
 import { type Output, UsageError } from '../output.js';
-import {
-  asUsage,
-  type Command,
-  cancelOnInterrupt,
-  DRIVE_OPTIONS,
-  isDrive,
-  openForChange,
-  progressTo,
-  runOnDrive,
-} from './support.js';
+import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const loader: Command = {
   name: 'loader',
@@ -28,30 +18,8 @@ export const loader: Command = {
     const [action, target, ...extra] = positionals;
     if (action !== 'update' || !target || extra.length > 0)
       throw new UsageError(`usage: astcard ${loader.usage}`);
-    if (await isDrive(target)) {
-      const job = { kind: 'loader-update', ...(values.force ? { force: true } : {}) } as const;
-      report(
-        out,
-        target,
-        (await runOnDrive(target, job, values, out, 'update its loader')) as UpdateLoaderResult,
-      );
-      return;
-    }
-    const [assets, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-    const disk = await openForChange(target, values.yes);
-    try {
-      const result = await updateLoader(disk, {
-        loader: assets,
-        syslinux,
-        force: values.force ?? false,
-        onProgress: progressTo(out),
-        signal: cancelOnInterrupt(),
-      });
-      await disk.flush();
-      report(out, target, result);
-    } finally {
-      await disk.close();
-    }
+    const job = { kind: 'loader-update', ...(values.force ? { force: true } : {}) } as const;
+    report(out, target, await runOnCard(target, job, values, out, 'update its loader'));
   },
 };
 

@@ -1,31 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadLoaderAssets, loadSyslinuxAssets } from '../../core/card/assets.js';
 import { createKeydiskImage, DEFAULT_KEYDISK_BYTES } from '../../core/card/keydisk.js';
 import type { PrepareResult } from '../../core/card/prepare.js';
-import { prepareCard } from '../../core/card/prepare.js';
-import { resolveImageSources } from '../../core/card/sources.js';
-import { stageImages } from '../../core/card/stage-images.js';
-import { openTarget, targetKind } from '../../core/card/target.js';
+import { targetKind } from '../../core/card/target.js';
 import type { Output } from '../output.js';
 import { formatBytes, UsageError } from '../output.js';
-import {
-  asUsage,
-  type Command,
-  cancelOnInterrupt,
-  DRIVE_OPTIONS,
-  type DriveAnswers,
-  parseSize,
-  progressTo,
-  runOnDrive,
-} from './support.js';
+import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
 
 export const prepare: Command = {
   name: 'prepare',
   usage:
-    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--layout mbr|superfloppy] [--size BYTES] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes] [--confirm-name NAME]',
+    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--layout mbr|superfloppy] [--size BYTES [--force]] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes] [--confirm-name NAME]',
   summary: 'erase a card (or make a new card image) and put the loader and images on it',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
@@ -41,6 +25,7 @@ export const prepare: Command = {
           size: { type: 'string' },
           console: { type: 'string', multiple: true },
           onfail: { type: 'string' },
+          force: { type: 'boolean' },
           ...DRIVE_OPTIONS,
         },
       }),
@@ -67,47 +52,32 @@ export const prepare: Command = {
           }
         : null;
     const kind = await targetKind(target);
-    if (kind === 'block-device') {
-      const result = await prepareDrive(
-        target,
-        {
-          images: values.image ?? [],
-          layout,
-          onfail,
-          ...(values.console ? { console: values.console } : {}),
-          keydisk,
-        },
-        values,
-        out,
-      );
-      report(out, target, result);
-      return;
-    }
     if (kind === 'missing' && values.size === undefined) {
       throw new UsageError(`${target} does not exist; give --size to create a new card image.`);
     }
-    const signal = cancelOnInterrupt();
-    const images = await resolveImageSources(values.image ?? [], { signal });
-    const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-    const createSize = values.size === undefined ? undefined : parseSize(values.size);
-    const disk = await openTarget(target, createSize === undefined ? {} : { createSize });
-    try {
-      const result = await prepareCard(disk, {
-        layout,
-        images,
-        keydisk,
-        loader,
-        syslinux,
-        ...(values.console ? { console: values.console } : {}),
-        loaderOptions: { onfail },
-        onProgress: progressTo(out),
-        signal,
-      });
-      await disk.flush();
-      report(out, target, result);
-    } finally {
-      await disk.close();
+    if (kind === 'block-device' && values.size !== undefined) {
+      throw new UsageError(`${target} is a drive; --size is only for making a new card image file.`);
     }
+    const result = await withStagedSources(values.image ?? [], keydisk, out, (staged) =>
+      runOnCard(
+        target,
+        {
+          kind: 'prepare',
+          images: staged.paths,
+          layout,
+          onfail,
+          keydisk: staged.keydisk,
+          ...(values.console ? { console: values.console } : {}),
+        },
+        values,
+        out,
+        'erase everything on it and prepare it',
+        values.size === undefined
+          ? {}
+          : { create: { size: parseSize(values.size), replace: values.force === true } },
+      ),
+    );
+    report(out, target, result);
   },
 };
 
@@ -119,52 +89,4 @@ function report(out: Output, target: string, result: PrepareResult): void {
     ),
     result.keydisk ? '  keydisk kd.img copied' : '  no keydisk',
   ]);
-}
-
-interface DrivePlan {
-  images: string[];
-  layout: 'mbr' | 'superfloppy';
-  onfail: 'shell' | 'poweroff' | 'reboot';
-  console?: string[];
-  keydisk: { path: string } | { data: Uint8Array } | null;
-}
-
-/**
- * A drive is written by the writer, which reads only local files: downloaded or archived images and a
- * new keydisk are put in temporary files first, and removed once the card is done.
- */
-async function prepareDrive(
-  target: string,
-  plan: DrivePlan,
-  answers: DriveAnswers,
-  out: Output,
-): Promise<PrepareResult> {
-  const staged = await stageImages(plan.images, cancelOnInterrupt());
-  const keydiskDir =
-    plan.keydisk && 'data' in plan.keydisk ? await mkdtemp(join(tmpdir(), 'astcard-keydisk-')) : null;
-  try {
-    let keydisk: string | null = null;
-    if (plan.keydisk && 'path' in plan.keydisk) keydisk = resolve(plan.keydisk.path);
-    else if (plan.keydisk && keydiskDir) {
-      keydisk = join(keydiskDir, 'kd.img');
-      await writeFile(keydisk, plan.keydisk.data, { mode: 0o600 });
-    }
-    return (await runOnDrive(
-      target,
-      {
-        kind: 'prepare',
-        images: staged.paths,
-        layout: plan.layout,
-        onfail: plan.onfail,
-        keydisk,
-        ...(plan.console ? { console: plan.console } : {}),
-      },
-      answers,
-      out,
-      'erase everything on it and prepare it',
-    )) as PrepareResult;
-  } finally {
-    await staged.cleanup();
-    if (keydiskDir) await rm(keydiskDir, { recursive: true, force: true });
-  }
 }

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { type CardSources, readCardSources, setCardSources } from '../../core/card/network-source.js';
+import { type CardSources, readCardSources } from '../../core/card/network-source.js';
 import { openTarget } from '../../core/card/target.js';
-import type { WriterJob } from '../../core/writer/jobs.js';
+import type { JobOf } from '../../core/writer/jobs.js';
 import { UsageError } from '../output.js';
-import { asUsage, type Command, DRIVE_OPTIONS, isDrive, openForChange, runOnDrive } from './support.js';
+import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const source: Command = {
   name: 'source',
@@ -43,27 +43,13 @@ export const source: Command = {
     }
     // Neither --ip nor --dhcp: the card keeps the address it has.
     const ip = values.dhcp ? null : values.ip;
-    const job: WriterJob = {
+    const job: JobOf<'sources'> = {
       kind: 'sources',
       urls,
       ...(values['no-card'] ? { cardFallback: false } : {}),
       ...(ip === undefined ? {} : { ip }),
     };
-    if (await isDrive(target)) {
-      report(out, (await runOnDrive(target, job, values, out, 'change its sources')) as CardSources);
-      return;
-    }
-    const disk = await openForChange(target, values.yes);
-    try {
-      const result = await setCardSources(disk, urls, {
-        cardFallback: !values['no-card'],
-        ...(ip === undefined ? {} : { ip }),
-      });
-      await disk.flush();
-      report(out, result);
-    } finally {
-      await disk.close();
-    }
+    report(out, await runOnCard(target, job, values, out, 'change its sources'));
   },
 };
 

@@ -1,9 +1,10 @@
-/** What every command shares: the Command shape, usage errors, sizes, progress and opening targets. */
+/** What every command shares: the Command shape, usage errors, sizes, progress and running a job on a card. */
 import type { Progress } from '../../core/card/progress.js';
-import { openTarget, targetKind } from '../../core/card/target.js';
-import { readIdentity } from '../../core/drives/identity.js';
-import type { WriterJob } from '../../core/writer/jobs.js';
-import { runWriterJob } from '../../core/writer/writer-client.js';
+import { type KeydiskSource, type StagedSources, stageSources } from '../../core/card/stage-images.js';
+import { TargetError, targetKind } from '../../core/card/target.js';
+import type { JobResult } from '../../core/writer/jobs.js';
+import type { SingleJob } from '../../core/writer/prepare-job.js';
+import { type RunJobOptions, runJob } from '../../core/writer/run-job.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../output.js';
 
@@ -43,14 +44,6 @@ export function progressTo(out: Output) {
     });
 }
 
-/** A card's target, opened for writing in this process: an image file (drives go through the writer). */
-export async function openForChange(target: string, yes: boolean | undefined) {
-  if ((await targetKind(target)) === 'block-device' && !yes) {
-    throw new UsageError(`${target} is a drive; add --yes to change it.`);
-  }
-  return openTarget(target);
-}
-
 /** The options every command that may write a drive takes: --yes, and --confirm-name for a system drive. */
 export const DRIVE_OPTIONS = {
   yes: { type: 'boolean' },
@@ -63,35 +56,56 @@ export interface DriveAnswers {
 }
 
 /**
- * Runs one job on a drive through the privileged writer, which re-reads the drive, applies the drive
- * rules (system: the name typed exactly; over 128 GB: --yes) and refuses anything else. The identity is
- * read here, when the user named the drive, so a card swapped in between is noticed.
+ * Runs one job on a card through the writer: in this process for an image file, through the privileged
+ * helper for a drive, which re-reads the drive, applies the drive rules (system: the name typed exactly;
+ * over 128 GB: --yes) and refuses anything else. A drive needs --yes (or --confirm-name) to be changed at
+ * all. The identity is read here, when the user named the card, so a card swapped in between is noticed.
  */
-export async function runOnDrive(
+export async function runOnCard<J extends SingleJob>(
   target: string,
-  job: WriterJob,
+  job: J,
   answers: DriveAnswers,
   out: Output,
-  what = 'change it',
-): Promise<unknown> {
+  what: string,
+  options: Pick<RunJobOptions, 'create'> = {},
+): Promise<JobResult<J>> {
+  const kind = await targetKind(target);
   const typedName = answers['confirm-name'];
-  if (!answers.yes && typedName === undefined) {
+  if (kind === 'block-device' && !answers.yes && typedName === undefined) {
     throw new UsageError(
       `${target} is a drive; add --yes to ${what} (a system drive needs --confirm-name with its name typed exactly).`,
     );
   }
-  const identity = await readIdentity(target);
-  const { result } = await runWriterJob({
-    target: { device: target, identity, typedName: typedName ?? null, confirmed: answers.yes === true },
+  if (kind === 'missing' && !options.create) {
+    throw new TargetError(
+      'target-missing',
+      `${target} does not exist. To make a new card image, give its size with --size.`,
+    );
+  }
+  const { result } = await runJob(
+    { device: target, typedName: typedName ?? null, confirmed: answers.yes === true },
     job,
-    onProgress: progressTo(out),
-    signal: cancelOnInterrupt(),
-  });
+    { onProgress: progressTo(out), signal: cancelOnInterrupt(), ...options },
+  );
   return result;
 }
 
-export async function isDrive(target: string): Promise<boolean> {
-  return (await targetKind(target)) === 'block-device';
+/** Downloads and archives staged as checked local files (with progress), then the job, then the clean-up. */
+export async function withStagedSources<T>(
+  images: string[],
+  keydisk: KeydiskSource,
+  out: Output,
+  work: (staged: StagedSources) => Promise<T>,
+): Promise<T> {
+  const staged = await stageSources(images, keydisk, {
+    signal: cancelOnInterrupt(),
+    onProgress: progressTo(out),
+  });
+  try {
+    return await work(staged);
+  } finally {
+    await staged.cleanup();
+  }
 }
 
 let interrupt: AbortController | null = null;

@@ -1,20 +1,24 @@
 /**
- * A batch: one image set onto several cards at once. Each image is read from its source once and fanned
- * out to every card (card/prepare-many.ts); each card is then prepared, read back and inspected on its
- * own, and its line goes into the report the moment it is done. One card failing — a write error, a
- * failed read-back, a bad CSV value — fails that card alone.
+ * A batch: one image set onto several cards at once, through the writer like every other change to a
+ * card — one writer session for the whole batch (one administrator prompt for all its drives), one
+ * provision job whose cards share one read of each image. This side keeps what belongs to the person
+ * running the batch: the CSV rows each card takes (claimed before its keydisk exists), the keydisks made
+ * from the template, and the report, where each card's line goes the moment that card is done. One card
+ * failing — a write error, a failed read-back, a bad CSV value, a row too few — fails that card alone.
  */
-import type { BlockDevice } from '../block/block-device.js';
-import { uncachedView } from '../block/uncached-view.js';
-import { CARD_FILES, type LoaderAssets } from '../card/assets.js';
-import { openCardVolume } from '../card/card-volume.js';
-import type { ImageSource } from '../card/image-source.js';
-import { inspectCard } from '../card/inspect.js';
-import { prepareCard } from '../card/prepare.js';
-import { fanOut } from '../card/prepare-many.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Progress } from '../card/progress.js';
-import { errorData } from '../errors.js';
-import type { SyslinuxBinaries } from '../syslinux/binaries.js';
+import { type DriveIdentity, readIdentity } from '../drives/identity.js';
+import { type ErrorData, errorData } from '../errors.js';
+import type { ProvisionOutcome } from '../writer/jobs.js';
+import {
+  type CardTarget,
+  openWriterSession,
+  type SessionOptions,
+  type WriterSession,
+} from '../writer/session.js';
 import { BatchError } from './batch-error.js';
 import type { BatchReport, CardRecord } from './batch-report.js';
 import type { CardValues } from './card-values.js';
@@ -28,7 +32,8 @@ export interface BatchTarget {
   target: string;
   model?: string | null;
   serial?: string | null;
-  open(): Promise<BlockDevice>;
+  /** Who the card was when it was chosen or inserted; read when the batch starts if not given. */
+  identity?: DriveIdentity;
 }
 
 export type CardState = 'waiting' | 'writing' | 'done' | 'failed';
@@ -45,56 +50,153 @@ export interface CardStatus {
 export interface BatchOptions {
   /** Names this batch in the report (e.g. a timestamp or an order number). */
   batch: string;
-  images: ImageSource[];
-  loader: LoaderAssets;
-  syslinux: SyslinuxBinaries;
+  /** Local image files (downloads and archives staged first; see card/stage-images.ts). */
+  images: string[];
+  layout?: 'mbr' | 'superfloppy';
   /** Per-card keydisks: the template plus the pool of CSV rows; a plain keydisk for all cards otherwise. */
   keydisk?: { template: Uint8Array; rows: RowPool } | { data: Uint8Array } | null;
   report: BatchReport;
   onStatus?: (status: CardStatus) => void;
   signal?: AbortSignal;
-  /** Per card, how far it may lag behind the shared source reader before reading on its own. */
-  maxBufferedBytes?: number;
+  /** How the writer runs (tests choose in-process with a failing device, or a helper). */
+  writer?: SessionOptions;
 }
 
 export async function runBatch(targets: BatchTarget[], options: BatchOptions): Promise<CardRecord[]> {
   if (targets.length === 0) return [];
-  const fans = options.images.map((image) =>
-    fanOut(
-      image,
-      targets.length,
-      options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes },
-    ),
+  const read = await Promise.all(
+    targets.map(async (target) => {
+      try {
+        return { identity: target.identity ?? (await readIdentity(target.target)) };
+      } catch (error) {
+        return { error: errorData(error) };
+      }
+    }),
   );
-  const sourcesFor = (card: number) => fans.map((fan) => fan.sources[card] as ImageSource);
-  const release = (card: number) => {
-    for (const fan of fans) fan.release(card);
-  };
-  const sharedDigest = (index: number) => fans[index]?.sourceSha1() ?? null;
-  return Promise.all(
-    targets.map((target, card) =>
-      provisionCard(target, sourcesFor(card), options, sharedDigest).finally(() => release(card)),
-    ),
-  );
+  const known = targets.flatMap((target, index) => {
+    const { identity } = read[index] as { identity?: DriveIdentity };
+    return identity ? [cardTarget(target, identity)] : [];
+  });
+  const writer = await openWriterSession(known, options.writer ?? {});
+  try {
+    let slot = 0;
+    return await provisionCards(
+      writer,
+      targets.map((target, index) => {
+        const { identity, error } = read[index] as { identity?: DriveIdentity; error?: ErrorData };
+        return identity ? { target, slot: slot++, identity } : { target, slot: -1, identity: null, error };
+      }),
+      options,
+    );
+  } finally {
+    await writer.close();
+  }
 }
 
-/** Provisions one card and reports it; never throws for the card's own failure. */
-export async function provisionCard(
-  target: BatchTarget,
-  images: ImageSource[],
+/** A card of a batch as the writer takes it: the identity it had when chosen, confirmed by starting. */
+export function cardTarget(target: BatchTarget, identity: DriveIdentity): CardTarget {
+  return { device: target.target, identity, confirmed: true, eject: false };
+}
+
+export interface WriterCard {
+  target: BatchTarget;
+  /** Its number in the writer session (-1: it never got there, see `error`). */
+  slot: number;
+  identity: DriveIdentity | null;
+  /** Why the card failed before any job (it could not even be looked at). */
+  error?: ErrorData | undefined;
+}
+
+/**
+ * Provisions the cards through the writer as one job and reports each as it finishes. Never throws for a
+ * card's own failure; does throw when the report itself cannot be written (the caller must know).
+ */
+export async function provisionCards(
+  writer: WriterSession,
+  cards: WriterCard[],
   options: BatchOptions,
-  sharedDigest: (index: number) => string | null = () => null,
-): Promise<CardRecord> {
+): Promise<CardRecord[]> {
+  const records: CardRecord[] = new Array(cards.length);
+  const workDir = await mkdtemp(join(tmpdir(), 'astcard-batch-'));
+  const finishing: Promise<void>[] = [];
+  try {
+    const started = await Promise.all(cards.map((card, index) => startCard(card, index, workDir, options)));
+    const running = started.filter((card) => card.keydisk !== undefined);
+    const finish = (card: StartedCard, outcome: ProvisionOutcome) => {
+      finishing.push(
+        finishCard(card, outcome, options).then((record) => {
+          records[card.index] = record;
+        }),
+      );
+    };
+    for (const card of started) if (card.failure) finish(card, { ok: false, error: card.failure });
+    if (running.length > 0) {
+      for (const card of running) card.status('writing');
+      const outcomes = await writer
+        .provision(
+          running.map((card) => card.writerSlot),
+          {
+            kind: 'provision',
+            images: options.images,
+            cards: running.map((card) => ({ keydisk: card.keydisk ?? null })),
+            ...(options.layout ? { layout: options.layout } : {}),
+          },
+          {
+            onProgress: (index, progress) => running[index]?.status('writing', { progress }),
+            onOutcome: (index, outcome) => {
+              const card = running[index];
+              if (card && !card.finished) finish(card, outcome);
+            },
+            ...(options.signal ? { signal: options.signal } : {}),
+          },
+        )
+        .catch((error: unknown) =>
+          running.map((): ProvisionOutcome => ({ ok: false, error: errorData(error) })),
+        );
+      // Outcomes a card did not report on its own (the whole job failed before it started) are final here.
+      outcomes.forEach((outcome, index) => {
+        const card = running[index];
+        if (card && !card.finished) finish(card, outcome);
+      });
+    }
+    await Promise.all(finishing);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  return records;
+}
+
+interface StartedCard {
+  /** Its place in the batch. */
+  index: number;
+  card: WriterCard;
+  writerSlot: number;
+  record: CardRecord;
+  row: CardValues | null;
+  /** The keydisk file for the job (null: none); undefined when the card failed before the job. */
+  keydisk?: string | null;
+  keydiskBytes: Uint8Array | null;
+  failure?: ErrorData;
+  finished: boolean;
+  status(state: CardState, extra?: Partial<CardStatus>): void;
+}
+
+/** Claims the card's CSV row (on disk before the row goes anywhere near a card) and makes its keydisk. */
+async function startCard(
+  card: WriterCard,
+  index: number,
+  workDir: string,
+  options: BatchOptions,
+): Promise<StartedCard> {
+  const { target } = card;
   const startedAt = new Date().toISOString();
-  const status = (state: CardState, extra: Partial<CardStatus> = {}) =>
-    options.onStatus?.({ slot: target.slot, target: target.target, state, ...extra });
   const record: CardRecord = {
     batch: options.batch,
     slot: target.slot,
     target: target.target,
     model: target.model ?? null,
     serial: target.serial ?? null,
-    size: 0,
+    size: card.identity?.size ?? 0,
     fatSerial: null,
     versions: [],
     digests: [],
@@ -106,22 +208,40 @@ export async function provisionCard(
     verified: false,
     error: null,
   };
-  let row: CardValues | null = null;
-  const rows = options.keydisk && 'rows' in options.keydisk ? options.keydisk.rows : null;
-  let disk: BlockDevice | null = null;
+  const started: StartedCard = {
+    index,
+    card,
+    writerSlot: card.slot,
+    record,
+    row: null,
+    keydiskBytes: null,
+    finished: false,
+    status: (state, extra = {}) =>
+      options.onStatus?.({
+        slot: target.slot,
+        target: target.target,
+        state,
+        keydiskId: started.row?.id ?? null,
+        ...extra,
+      }),
+  };
+  if (card.error) {
+    started.failure = card.error;
+    return started;
+  }
   try {
     let keydisk: Uint8Array | null = null;
-    if (options.keydisk && 'template' in options.keydisk && rows) {
-      row = rows.claim();
+    if (options.keydisk && 'template' in options.keydisk) {
+      const row = options.keydisk.rows.claim();
       if (!row) {
         throw new BatchError(
           'rows-exhausted',
           'Every row of the CSV has gone onto a card already. Add rows to the CSV for more cards.',
         );
       }
+      started.row = row;
       record.keydiskRow = row.row;
       record.keydiskId = row.id;
-      // On disk before the row goes anywhere near the card: a crash from here on never frees it.
       await options.report.claimRow({
         batch: options.batch,
         slot: target.slot,
@@ -132,86 +252,45 @@ export async function provisionCard(
       });
       keydisk = await keydiskForCard(options.keydisk.template, row);
     } else if (options.keydisk && 'data' in options.keydisk) keydisk = options.keydisk.data;
-    status('writing', { keydiskId: row?.id ?? null });
-    disk = await target.open();
-    record.size = disk.size;
-    const result = await prepareCard(disk, {
-      images,
-      keydisk: keydisk ? { data: keydisk } : null,
-      loader: options.loader,
-      syslinux: options.syslinux,
-      onProgress: (progress) => status('writing', { progress, keydiskId: row?.id ?? null }),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    record.fatSerial = result.serial;
-    record.versions = result.images.map((image) => image.name.replace(/^AstLinux-|\.img$/g, ''));
-    record.digests = result.images.map((image) => `${image.name}=${image.sha1}`);
+    started.keydiskBytes = keydisk;
     if (keydisk) {
-      const { createHash } = await import('node:crypto');
-      record.keydiskSha1 = createHash('sha1').update(keydisk).digest('hex');
-    }
-    result.images.forEach((image, index) => {
-      const shared = sharedDigest(index);
-      if (shared && shared !== image.sha1) {
-        throw new BatchError(
-          'card-check-failed',
-          `${image.name} on this card differs from the source read for the batch. Try the card again.`,
-          { detail: `source ${shared}, card ${image.sha1}` },
-        );
-      }
-    });
-    await checkCard(
-      disk,
-      result.images.map((image) => image.name),
-      keydisk !== null,
-    );
-    // The images were read back as they were copied; the keydisk is read back here, past the OS cache.
-    if (keydisk) await checkKeydiskOnCard(disk, keydisk);
-    record.verified = true;
+      const path = join(workDir, `kd-${index}.img`);
+      await writeFile(path, keydisk, { mode: 0o600 });
+      started.keydisk = path;
+    } else started.keydisk = null;
   } catch (error) {
-    const data = errorData(error);
-    record.error = data.detail ? `${data.message} (${data.detail})` : data.message;
-  } finally {
-    await disk?.close().catch(() => {});
+    started.failure = errorData(error);
+  }
+  return started;
+}
+
+/** The card's report line, its row used or handed back, and its final state. */
+async function finishCard(
+  started: StartedCard,
+  outcome: ProvisionOutcome,
+  options: BatchOptions,
+): Promise<CardRecord> {
+  started.finished = true;
+  const { record, row } = started;
+  if (outcome.ok) {
+    const { prepared, keydiskSha1, size } = outcome.card;
+    record.size = size;
+    record.fatSerial = prepared.serial;
+    record.versions = prepared.images.map((image) => image.name.replace(/^AstLinux-|\.img$/g, ''));
+    record.digests = prepared.images.map((image) => `${image.name}=${image.sha1}`);
+    record.keydiskSha1 = keydiskSha1;
+    record.verified = true;
+  } else {
+    const { message, detail } = outcome.error;
+    record.error = detail ? `${message} (${detail})` : message;
   }
   record.endedAt = new Date().toISOString();
+  const rows = options.keydisk && 'rows' in options.keydisk ? options.keydisk.rows : null;
   if (row && rows) {
     if (record.verified) rows.markUsed(row);
     else rows.release(row);
   }
   await options.report.append(record);
-  status(record.verified ? 'done' : 'failed', { record, keydiskId: row?.id ?? null });
+  started.status(record.verified ? 'done' : 'failed', { record });
   return record;
-}
-
-async function checkKeydiskOnCard(disk: BlockDevice, keydisk: Uint8Array): Promise<void> {
-  const { volume } = await openCardVolume(uncachedView(disk), { readOnly: true });
-  const onCard = await volume.readFile(CARD_FILES.keydisk);
-  if (Buffer.compare(onCard, keydisk) !== 0) {
-    throw new BatchError(
-      'card-check-failed',
-      'The keydisk reads back differently from what was written: the card may be failing. Try another card.',
-      { detail: `${CARD_FILES.keydisk}: ${onCard.length} bytes read back, ${keydisk.length} written` },
-    );
-  }
-}
-
-/** The card doctor's view of the finished card: what the loader would boot, and nothing it complains of. */
-async function checkCard(disk: BlockDevice, images: string[], keydisk: boolean): Promise<void> {
-  const report = await inspectCard(disk, { quick: true });
-  const missing = images.filter(
-    (name) => !report.images.some((image) => image.name === name && image.checksum !== 'missing'),
-  );
-  const problems = [
-    ...(!report.astlinux ? ['not an AstLinux card'] : []),
-    ...(!report.boot ? ['the loader would boot nothing'] : []),
-    ...(!report.syslinux?.bootable ? ['not bootable'] : []),
-    ...missing.map((name) => `${name} missing`),
-    ...(keydisk && !report.keydisk.present ? ['kd.img missing'] : []),
-  ];
-  if (problems.length > 0) {
-    throw new BatchError('card-check-failed', 'The finished card does not check out. Try another card.', {
-      detail: problems.join('; '),
-    });
-  }
 }

@@ -9,7 +9,7 @@ export {
   type BatchTarget,
   type CardState,
   type CardStatus,
-  provisionCard,
+  provisionCards,
   runBatch,
 } from './batch-job.js';
 export {

@@ -5,8 +5,16 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openTarget } from '../card/target.js';
-import { type BatchOptions, type BatchTarget, type CardStatus, provisionCard } from './batch-job.js';
+import { readIdentity } from '../drives/identity.js';
+import { errorData } from '../errors.js';
+import { openWriterSession } from '../writer/session.js';
+import {
+  type BatchOptions,
+  type BatchTarget,
+  type CardStatus,
+  cardTarget,
+  provisionCards,
+} from './batch-job.js';
 import type { CardRecord } from './batch-report.js';
 
 export interface StationStatus {
@@ -19,6 +27,11 @@ export interface StationStatus {
 export interface StationOptions extends BatchOptions {
   /** Verified cards to make before stopping. */
   count: number;
+  /**
+   * What the writer itself checks before it takes an inserted card: drives (not image files standing in
+   * for cards) and their size bounds. The writer refuses anything its drive rules would ask about.
+   */
+  arrivals: { drives: boolean; minBytes?: number; maxBytes?: number };
   /** Decides whether an appearing target may be written; returns why not, or null to accept. */
   accept?: (target: BatchTarget) => Promise<string | null> | string | null;
   onStation?: (status: StationStatus) => void;
@@ -47,6 +60,29 @@ export async function runStation(
       publish();
     },
   };
+  // One writer for the whole station: drives are taken by the (elevated) helper as they arrive, by its rules.
+  const writer = await openWriterSession([], {
+    ...options.writer,
+    station: {
+      drives: options.arrivals.drives,
+      minBytes: options.arrivals.minBytes ?? null,
+      maxBytes: options.arrivals.maxBytes ?? null,
+    },
+  });
+  const provision = async (target: BatchTarget): Promise<CardRecord | null> => {
+    let slot: number;
+    let identity: Awaited<ReturnType<typeof readIdentity>>;
+    try {
+      identity = target.identity ?? (await readIdentity(target.target));
+      slot = await writer.admit(cardTarget(target, identity));
+    } catch (error) {
+      const { message, detail } = errorData(error);
+      options.onRejected?.(target, detail ? `${message} (${detail})` : message);
+      return null;
+    }
+    const [record] = await provisionCards(writer, [{ target, slot, identity }], cardOptions);
+    return record ?? null;
+  };
 
   while (!finished && !options.signal?.aborted) {
     // Never start more cards than are still needed.
@@ -70,7 +106,8 @@ export async function runStation(
     }
     status.slots[target.slot] = { slot: target.slot, target: target.target, state: 'waiting' };
     publish();
-    const job: Promise<void> = provisionCard(target, options.images, cardOptions).then((record) => {
+    const job: Promise<void> = provision(target).then((record) => {
+      if (!record) return;
       records.push(record);
       if (record.verified) status.done++;
       else status.failed++;
@@ -81,6 +118,7 @@ export async function runStation(
     void job.finally(() => running.delete(job));
   }
   await Promise.all(running);
+  await writer.close();
   // With a next() still pending, return() would wait for another arrival: the caller's signal stops the source.
   if (!pending) await iterator.return?.();
   return records;
@@ -112,7 +150,7 @@ export async function* watchFolderTargets(
         continue;
       }
       offered.add(name);
-      yield { slot: name, target: path, open: () => openTarget(path) };
+      yield { slot: name, target: path, model: 'image file', serial: name };
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }

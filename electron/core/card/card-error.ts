@@ -39,7 +39,9 @@ export type CardErrorCode =
   /** A keydisk file is not one (not a complete ext2 filesystem), or the card has none to export. */
   | 'bad-keydisk'
   /** The card already has a keydisk, and replacing it (losing its keys) was not asked for. */
-  | 'keydisk-exists';
+  | 'keydisk-exists'
+  /** A finished card of a batch does not check out: an image or the keydisk differs, or it would not boot. */
+  | 'card-check-failed';
 
 export class CardError extends AstcardError {
   declare readonly code: CardErrorCode;

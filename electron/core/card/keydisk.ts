@@ -18,6 +18,19 @@ import { byteProgress, checkCancelled, type ProgressListener } from './progress.
 export const KEYDISK_LABEL = 'ASTKD';
 export const DEFAULT_KEYDISK_BYTES = 4 * 1024 * 1024;
 
+/** A keydisk put on a card as kd.img. */
+export interface PlacedKeydisk {
+  size: number;
+  sha1: string;
+  label: string;
+}
+
+/** A whole image file or drive made a keydisk. */
+export interface WholeKeydisk {
+  size: number;
+  label: string;
+}
+
 export interface KeydiskOptions {
   /** Replace a keydisk already on the card (its keys are lost unless exported first). */
   replace?: boolean;
@@ -53,7 +66,7 @@ export async function putKeydiskOnCard(
   disk: BlockDevice,
   data: Uint8Array,
   options: KeydiskOptions = {},
-): Promise<{ size: number; sha1: string; label: string }> {
+): Promise<PlacedKeydisk> {
   const summary = checkKeydisk(data, 'The keydisk');
   const cancelled = () => new CardError('cancelled', 'The keydisk was not changed: cancelled.');
   checkCancelled(options.signal, cancelled);
@@ -146,7 +159,7 @@ export async function writeKeydiskToDevice(
   disk: BlockDevice,
   data: Uint8Array,
   options: KeydiskOptions = {},
-): Promise<{ size: number; label: string }> {
+): Promise<WholeKeydisk> {
   const summary = checkKeydisk(data, 'The keydisk');
   if (data.length > disk.size) {
     throw new CardError(

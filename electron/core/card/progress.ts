@@ -1,24 +1,6 @@
-/** Progress of one long step, as the CLI, the GUI and batch runs show it. */
-export interface Progress {
-  phase: ProgressPhase;
-  /** What the phase is working on, e.g. an image name. */
-  item?: string;
-  done: number;
-  total: number;
-  /** Bytes per second over the last couple of seconds. */
-  speed?: number;
-  etaSeconds?: number;
-}
+import type { Progress, ProgressPhase } from '../../../shared/progress.js';
 
-export type ProgressPhase =
-  | 'format'
-  | 'bootloader'
-  | 'loader'
-  | 'hash'
-  | 'write'
-  | 'verify'
-  | 'keydisk'
-  | 'finish';
+export type { Progress, ProgressPhase } from '../../../shared/progress.js';
 
 export type ProgressListener = (progress: Progress) => void;
 

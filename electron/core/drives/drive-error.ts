@@ -11,7 +11,9 @@ export type DriveErrorCode =
   /** The rules forbid writing to this drive (system disk, locked, holds the source…). */
   | 'drive-refused'
   /** The drive needs its name typed (or a confirmation) and it was not given. */
-  | 'confirmation-needed';
+  | 'confirmation-needed'
+  /** A new card image would replace a file that is already there, and replacing it was not asked for. */
+  | 'target-exists';
 
 export class DriveError extends AstcardError {
   declare readonly code: DriveErrorCode;

@@ -4,12 +4,12 @@
  * was running — not "Something went wrong".
  */
 import { BlockDeviceError } from '../block/block-device-error.js';
-import type { WriterJobKind } from './jobs.js';
+import type { JobKind } from './jobs.js';
 import { WriterError } from './writer-error.js';
 
 const REMOVAL_ERRNOS = new Set(['EIO', 'ENXIO', 'ENODEV', 'ENOENT', 'ENOMEDIUM']);
 
-const NEXT_STEP: Record<WriterJobKind, string> = {
+const NEXT_STEP: Record<JobKind, string> = {
   prepare: 'What is on it now cannot be trusted: put it back in (or use another card) and prepare it again.',
   add: 'Images that were already on it are untouched, and the one being copied will not boot because its checksum file is written last. Put the card back in and add the image again.',
   remove:
@@ -18,6 +18,9 @@ const NEXT_STEP: Record<WriterJobKind, string> = {
   'loader-update':
     'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
   'keydisk-place': 'Put the card back in and place the keydisk again.',
+  'keydisk-whole': 'What is on it now is not a keydisk: put it back in and make the keydisk again.',
+  provision:
+    'What is on it now cannot be trusted: put it back in (or use another card) and run it through the batch again.',
   sources:
     'Its syslinux.cfg is replaced in one rename, so it holds either the old or the new sources. Put it back in and set them again.',
 };
@@ -33,7 +36,7 @@ export function isCardRemoval(error: unknown): boolean {
   return false;
 }
 
-export function cardRemovedError(device: string, job: WriterJobKind, cause: unknown): WriterError {
+export function cardRemovedError(device: string, job: JobKind, cause: unknown): WriterError {
   return new WriterError(
     'card-removed',
     `The card was removed or failed while astcard was using it (${device}). ${NEXT_STEP[job]}`,

@@ -1,5 +1,5 @@
 /**
- * One job on the helper's one device, start to finish: check the job, check its sources, check the
+ * One job on one of the writer's targets, start to finish: check its sources, read them, check the
  * device (identity and rules), unmount, re-check identity, open, run, sync, eject. Used by the helper
  * process and, for targets that need no elevation, in-process — the same rules either way.
  */
@@ -11,12 +11,12 @@ import { DriveError } from '../drives/drive-error.js';
 import { identityChanges, readIdentity } from '../drives/identity.js';
 import { cardRemovedError, isCardRemoval } from './card-removed.js';
 import { ejectDrive } from './eject.js';
-import type { HelperSpec } from './helper-spec.js';
-import { jobSourcePaths, jobWrites, parseJob } from './jobs.js';
+import type { HelperSpec, TargetSpec } from './helper-spec.js';
+import { type JobKind, type JobResult, jobSourcePaths, jobWrites } from './jobs.js';
+import { prepareJob, type SingleJob } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
-import { prepareJob } from './run-job.js';
 import { checkSources } from './source-check.js';
-import { checkTarget } from './target-check.js';
+import { type CheckedTarget, checkTarget, type TargetCheckContext } from './target-check.js';
 import { unmountDrive } from './unmount.js';
 
 export interface ExecuteHooks {
@@ -25,32 +25,75 @@ export interface ExecuteHooks {
   signal?: AbortSignal;
 }
 
-export interface ExecuteResult {
-  result: unknown;
+/** What a job returned, and whether its drive was ejected afterwards. */
+export interface Executed<Result> {
+  result: Result;
   ejected: boolean;
 }
 
-export async function executeJob(
-  spec: HelperSpec,
-  rawJob: unknown,
+export async function executeJob<J extends SingleJob>(
+  target: TargetSpec,
+  user: HelperSpec['user'],
+  job: J,
   hooks: ExecuteHooks = {},
-): Promise<ExecuteResult> {
-  const job = parseJob(rawJob);
-  const writes = jobWrites(job);
+  open: DeviceOpener = openDevice,
+): Promise<Executed<JobResult<J>>> {
   const sourcePaths = jobSourcePaths(job);
   hooks.onStep?.('checking');
-  await checkSources(sourcePaths, spec.user);
+  await checkSources(sourcePaths, user);
   const prepared = await prepareJob(job);
-  const target = await checkTarget(spec, {
-    sourcePaths,
-    writes,
-    ...(prepared.plannedBytes === undefined ? {} : { plannedBytes: prepared.plannedBytes }),
-  });
-  if (target.kind === 'block-device' && target.record.mountpoints.length > 0) {
-    hooks.onStep?.('unmounting');
-    await unmountDrive(target.record);
+  const opened = await openCheckedTarget(
+    target,
+    {
+      sourcePaths,
+      writes: jobWrites(job),
+      ...(prepared.plannedBytes === undefined ? {} : { plannedBytes: prepared.plannedBytes }),
+    },
+    hooks.onStep,
+    open,
+  );
+  return finishOnTarget(opened, job.kind, hooks, (disk) =>
+    prepared.run(disk, {
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+    }),
+  );
+}
+
+/** Opens a checked target's device; tests put a failing or counting device in its place. */
+export type DeviceOpener = (
+  spec: TargetSpec,
+  checked: CheckedTarget,
+  readOnly: boolean,
+) => Promise<BlockDevice>;
+
+export const openDevice: DeviceOpener = (spec, checked, readOnly) =>
+  checked.kind === 'image-file'
+    ? FileBlockDevice.open(spec.device, { readOnly })
+    : RawBlockDevice.open(spec.device, { readOnly });
+
+/** A target that passed every check, opened for the job. */
+export interface OpenedTarget {
+  spec: TargetSpec;
+  checked: CheckedTarget;
+  disk: BlockDevice;
+}
+
+/**
+ * The checks before the first write, in order: identity and drive rules, unmounting its volumes, the
+ * identity once more right before opening (unmounting can take seconds; cards get swapped), and the open.
+ */
+export async function openCheckedTarget(
+  spec: TargetSpec,
+  context: TargetCheckContext,
+  onStep?: (step: WriterStep) => void,
+  open: DeviceOpener = openDevice,
+): Promise<OpenedTarget> {
+  const checked = await checkTarget(spec, context);
+  if (checked.kind === 'block-device' && checked.record.mountpoints.length > 0) {
+    onStep?.('unmounting');
+    await unmountDrive(checked.record);
   }
-  // Right before the first write: the same drive still? (Unmounting can take seconds; cards get swapped.)
   const now = await readIdentity(spec.device);
   const changed = identityChanges(spec.identity, now);
   if (changed.length > 0) {
@@ -59,29 +102,36 @@ export async function executeJob(
       `${spec.device} changed (${changed.join(', ')}) while it was being prepared for writing. Nothing was written. Choose the drive again.`,
     );
   }
-  let disk: BlockDevice | undefined;
+  return { spec, checked, disk: await open(spec, checked, !context.writes) };
+}
+
+/**
+ * Runs the work on an opened target, then syncs, closes and (for a drive that asked for it) ejects. A
+ * device error on the way means the card went away: it is said in those words, with what is safe next.
+ */
+export async function finishOnTarget<Result>(
+  opened: OpenedTarget,
+  kind: JobKind,
+  hooks: Pick<ExecuteHooks, 'onStep'>,
+  work: (disk: BlockDevice) => Promise<Result>,
+): Promise<Executed<Result>> {
+  const { spec, checked } = opened;
+  let disk: BlockDevice | undefined = opened.disk;
   try {
-    disk =
-      target.kind === 'image-file'
-        ? await FileBlockDevice.open(spec.device, { readOnly: !writes })
-        : await RawBlockDevice.open(spec.device, { readOnly: !writes });
     hooks.onStep?.('writing');
-    const result = await prepared.run(disk, {
-      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
-      ...(hooks.signal ? { signal: hooks.signal } : {}),
-    });
+    const result = await work(disk);
     hooks.onStep?.('syncing');
     await disk.flush();
     await disk.close();
     disk = undefined;
     let ejected = false;
-    if (spec.eject && target.kind === 'block-device') {
+    if (spec.eject && checked.kind === 'block-device') {
       hooks.onStep?.('ejecting');
-      ejected = await ejectDrive(target.record);
+      ejected = await ejectDrive(checked.record);
     }
     return { result, ejected };
   } catch (error) {
-    if (isCardRemoval(error)) throw cardRemovedError(spec.device, job.kind, error);
+    if (isCardRemoval(error)) throw cardRemovedError(spec.device, kind, error);
     throw error;
   } finally {
     await disk?.close().catch(() => {});

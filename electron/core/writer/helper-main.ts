@@ -1,19 +1,20 @@
 /**
  * The writer helper's entry point: `node helper-main.js --spec <base64>` (under Electron: the app's own
  * executable with ELECTRON_RUN_AS_NODE=1). It may run elevated. It connects back to the client on
- * loopback, proves itself with the one-time token, takes one job for its one device, streams what it
- * does, and exits. Exit code 0 when the job succeeded, 1 otherwise.
+ * loopback, proves itself with the one-time token, then runs the jobs it is sent on the targets it was
+ * started with (a batch's cards run at once; one job per card at a time), until the client says `end` or
+ * goes away. Exit code 0 when every job succeeded, 1 otherwise.
  */
 import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { errorData } from '../errors.js';
+import { admitTarget } from './admit.js';
 import { executeJob } from './execute.js';
-import { decodeSpec, type HelperSpec } from './helper-spec.js';
+import { executeProvision } from './execute-provision.js';
+import { decodeSpec, type HelperSpec, parseTargetSpec, type TargetSpec } from './helper-spec.js';
+import { jobTargetCount, parseJob, type WriterJob } from './jobs.js';
 import { encodeMessage, type HelperMessage, PROTOCOL_VERSION, readMessages } from './protocol.js';
 import { WriterError } from './writer-error.js';
-
-/** The client sends the job as soon as we are accepted; a silent peer is not worth waiting for. */
-const JOB_TIMEOUT_MS = 30_000;
 
 export async function runHelper(argv: string[]): Promise<number> {
   const index = argv.indexOf('--spec');
@@ -31,58 +32,137 @@ export async function runHelper(argv: string[]): Promise<number> {
 
 function serve(socket: Socket, spec: HelperSpec, send: (message: HelperMessage) => void): Promise<boolean> {
   return new Promise((resolve) => {
-    const abort = new AbortController();
-    let started = false;
-    let finished = false;
-    const finish = (ok: boolean) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      resolve(ok);
+    const targets: TargetSpec[] = [...spec.targets];
+    const busy = new Set<number>();
+    const running = new Map<number, AbortController>();
+    let allOk = true;
+    let ending = false;
+    const finishWhenIdle = () => {
+      if (ending && running.size === 0) resolve(allOk);
     };
-    const fail = (error: unknown) => {
-      send({ type: 'failed', error: errorData(error) });
-      finish(false);
+    const fail = (id: number, error: unknown) => {
+      allOk = false;
+      send({ type: 'failed', id, error: errorData(error) });
     };
-    const timer = setTimeout(
-      () => fail(new WriterError('protocol', 'No job arrived; the writer stopped.')),
-      JOB_TIMEOUT_MS,
-    );
+
+    const startJob = (id: number, slots: unknown, rawJob: unknown) => {
+      let job: WriterJob;
+      try {
+        job = parseJob(rawJob);
+        checkSlots(slots, jobTargetCount(job), targets.length, busy);
+      } catch (error) {
+        fail(id, error);
+        return;
+      }
+      const chosen = (slots as number[]).map((slot) => targets[slot] as TargetSpec);
+      const abort = new AbortController();
+      running.set(id, abort);
+      for (const slot of slots as number[]) busy.add(slot);
+      const work =
+        job.kind === 'provision'
+          ? executeProvision(chosen, spec.user, job, {
+              onStep: (card, step) => send({ type: 'step', id, card, step }),
+              onProgress: (card, progress) => send({ type: 'progress', id, card, progress }),
+              onOutcome: (card, outcome) => send({ type: 'outcome', id, card, outcome }),
+              signal: abort.signal,
+            }).then((result) => ({ result, ejected: false }))
+          : executeJob(chosen[0] as TargetSpec, spec.user, job, {
+              onStep: (step) => send({ type: 'step', id, card: 0, step }),
+              onProgress: (progress) => send({ type: 'progress', id, card: 0, progress }),
+              signal: abort.signal,
+            });
+      work
+        .then(
+          ({ result, ejected }) => send({ type: 'done', id, result, ejected }),
+          (error) => fail(id, error),
+        )
+        .finally(() => {
+          running.delete(id);
+          for (const slot of slots as number[]) busy.delete(slot);
+          finishWhenIdle();
+        });
+    };
+
+    const admit = (id: number, offered: unknown) => {
+      const target = parseTargetSpec(offered);
+      if (!spec.station || target === null) {
+        fail(
+          id,
+          new WriterError('protocol', 'The writer takes new drives only for a station, described in full.'),
+        );
+        return;
+      }
+      admitTarget(spec.station, target).then(
+        (accepted) => {
+          // A reader slot gets the same device name for every card put in it: the old entry is simply retired.
+          targets.push(accepted);
+          send({ type: 'admitted', id, slot: targets.length - 1 });
+        },
+        (error) => fail(id, error),
+      );
+    };
+
     readMessages(
       socket,
       (message) => {
-        if (message.type === 'cancel') {
-          abort.abort();
-          return;
-        }
-        if (message.type !== 'job' || started) {
+        const id = typeof message.id === 'number' ? message.id : -1;
+        if (message.type === 'job' && !ending) startJob(id, message.slots, message.job);
+        else if (message.type === 'admit' && !ending) admit(id, message.target);
+        else if (message.type === 'cancel') running.get(id)?.abort();
+        else if (message.type === 'end') {
+          ending = true;
+          finishWhenIdle();
+        } else
           fail(
-            new WriterError('protocol', 'The writer takes exactly one job.', {
+            id,
+            new WriterError('protocol', 'The writer received a message it does not take.', {
               detail: String(message.type),
             }),
           );
-          return;
-        }
-        started = true;
-        clearTimeout(timer);
-        executeJob(spec, message.job, {
-          onStep: (step) => send({ type: 'step', step }),
-          onProgress: (progress) => send({ type: 'progress', progress }),
-          signal: abort.signal,
-        }).then(({ result, ejected }) => {
-          send({ type: 'done', result, ejected });
-          finish(true);
-        }, fail);
       },
-      fail,
+      (error) => {
+        allOk = false;
+        for (const abort of running.values()) abort.abort();
+        ending = true;
+        finishWhenIdle();
+        void error;
+      },
     );
-    // The client went away (closed the app, or refused our token): stop the job at its next safe point.
+    // The client went away (closed the app, or refused our token): stop every job at its next safe point.
     socket.on('close', () => {
-      abort.abort();
-      if (!started) finish(false);
+      for (const abort of running.values()) abort.abort();
+      if (!ending) allOk = false;
+      ending = true;
+      finishWhenIdle();
     });
-    socket.on('error', () => abort.abort());
+    socket.on('error', () => {
+      for (const abort of running.values()) abort.abort();
+    });
   });
+}
+
+/** The slots a job names: known targets, as many as the job works on, none already at work. */
+function checkSlots(slots: unknown, wanted: number, known: number, busy: Set<number>): void {
+  if (
+    !Array.isArray(slots) ||
+    slots.length !== wanted ||
+    new Set(slots).size !== slots.length ||
+    !slots.every((slot) => Number.isInteger(slot) && slot >= 0 && slot < known)
+  ) {
+    throw new WriterError('malformed-job', 'The job names targets the writer was not given.', {
+      detail: JSON.stringify(slots),
+    });
+  }
+  const taken = slots.find((slot: number) => busy.has(slot));
+  if (taken !== undefined) {
+    throw new WriterError(
+      'target-busy',
+      'Another job is still running on this card. Wait for it to finish.',
+      {
+        detail: `slot ${taken}`,
+      },
+    );
+  }
 }
 
 function connectTo(port: number): Promise<Socket> {

@@ -1,40 +1,86 @@
 /**
- * The jobs the writer runs, and the strict check every job passes before it is run. A job never names the
- * device: the helper is started for one device and everything it writes goes there. Paths a job may name
- * are sources to read (images, a keydisk), and each is checked as a regular file the user can read.
+ * The jobs the writer runs — one table of every kind, the fields it takes and the result it returns — and
+ * the strict check every job passes before it is run. A job never names the device: the writer is given
+ * its targets when it starts (or, in a station, admits them by its own rules) and a job only points at
+ * one of them by number. Paths a job may name are sources to read (images, a keydisk), and each is checked
+ * as a regular file the user can read.
  */
+
+import type { AddImagesResult } from '../card/images.js';
+import type { PlacedKeydisk, WholeKeydisk } from '../card/keydisk.js';
+import type { UpdateLoaderResult } from '../card/loader-update.js';
+import type { CardSources } from '../card/network-source.js';
+import type { PrepareResult } from '../card/prepare.js';
+import type { ProvisionedCard } from '../card/provision.js';
+import type { VerifyResult } from '../card/verify.js';
+import type { ErrorData } from '../errors.js';
 import { WriterError } from './writer-error.js';
 
-export type WriterJob =
-  | {
-      kind: 'prepare';
+export type OnFail = 'shell' | 'poweroff' | 'reboot';
+
+/** Every job kind: the fields its job carries besides `kind`, and what it returns when it succeeds. */
+export interface JobTable {
+  prepare: {
+    fields: {
       images: string[];
       layout?: 'mbr' | 'superfloppy';
       keydisk?: string | null;
       console?: string[];
-      onfail?: 'shell' | 'poweroff' | 'reboot';
-    }
-  | { kind: 'add'; images: string[]; keep?: number }
-  | { kind: 'remove'; images: string[] }
-  | { kind: 'verify' }
-  | { kind: 'loader-update'; force?: boolean }
+      onfail?: OnFail;
+    };
+    result: PrepareResult;
+  };
+  add: { fields: { images: string[]; keep?: number }; result: AddImagesResult };
+  remove: { fields: { images: string[] }; result: { removed: string[] } };
+  verify: { fields: Record<never, never>; result: VerifyResult };
+  'loader-update': { fields: { force?: boolean }; result: UpdateLoaderResult };
   /** keydisk: a kd.img file to place, or null for a new, empty keydisk. */
-  | { kind: 'keydisk-place'; keydisk: string | null; replace?: boolean }
+  'keydisk-place': { fields: { keydisk: string | null; replace?: boolean }; result: PlacedKeydisk };
+  /** The whole target becomes a keydisk (no FAT, no card): a kd.img file, or a new one of `size` bytes. */
+  'keydisk-whole': { fields: { keydisk: string | null; size?: number }; result: WholeKeydisk };
   /**
    * The card's network sources: urls in order (none clears them), the card's own images as the last resort
    * unless cardFallback is false, and a static address (null: DHCP; left out: keep the card's).
    */
-  | { kind: 'sources'; urls: string[]; cardFallback?: boolean; ip?: string | null };
+  sources: { fields: { urls: string[]; cardFallback?: boolean; ip?: string | null }; result: CardSources };
+  /**
+   * A batch's cards: the same images onto every target the job names (each image read once for all of
+   * them), each card with its own keydisk, then each read back and checked. One card failing fails that
+   * card alone: the result has one outcome per card, in the order the job named them.
+   */
+  provision: {
+    fields: { images: string[]; cards: Array<{ keydisk: string | null }>; layout?: 'mbr' | 'superfloppy' };
+    result: ProvisionOutcome[];
+  };
+}
 
-export type WriterJobKind = WriterJob['kind'];
+export type JobKind = keyof JobTable;
+
+export type JobOf<K extends JobKind> = { kind: K } & JobTable[K]['fields'];
+
+export type WriterJob = { [K in JobKind]: JobOf<K> }[JobKind];
+
+/** What a job returns: the result type of its kind, so a caller reading the wrong shape does not compile. */
+export type JobResult<J extends { kind: JobKind }> = JobTable[J['kind']]['result'];
+
+/** One card of a provision job: what was written and checked, or why that card failed. */
+export type ProvisionOutcome =
+  | { ok: true; card: ProvisionedCard; ejected: boolean }
+  | { ok: false; error: ErrorData };
 
 /** Field names that would point a job at a device; refused by name so the refusal says why. */
 const DEVICE_FIELDS = ['device', 'target', 'drive', 'disk', 'raw', 'output', 'destination'];
+
+/** The most targets one job may name; far above any card reader's slot count. */
+export const MAX_JOB_TARGETS = 64;
 
 type FieldCheck = (value: unknown) => boolean;
 const isString: FieldCheck = (value) => typeof value === 'string' && value.length > 0 && value.length < 4096;
 const isStringList: FieldCheck = (value) =>
   Array.isArray(value) && value.length <= 64 && value.every(isString);
+const isNonEmptyStringList: FieldCheck = (value) => isStringList(value) && (value as string[]).length > 0;
+const isBoolean: FieldCheck = (value) => typeof value === 'boolean';
+const isPathOrNull: FieldCheck = (value) => value === null || isString(value);
 const optional =
   (check: FieldCheck): FieldCheck =>
   (value) =>
@@ -43,31 +89,48 @@ const oneOf =
   (...allowed: string[]): FieldCheck =>
   (value) =>
     typeof value === 'string' && allowed.includes(value);
+const isLayout = optional(oneOf('mbr', 'superfloppy'));
 
-const FIELDS: Record<WriterJobKind, Record<string, FieldCheck>> = {
+const FIELDS: { [K in JobKind]: Record<keyof JobTable[K]['fields'], FieldCheck> } = {
   prepare: {
     images: isStringList,
-    layout: optional(oneOf('mbr', 'superfloppy')),
-    keydisk: (value) => value === undefined || value === null || isString(value),
+    layout: isLayout,
+    keydisk: optional(isPathOrNull),
     console: optional(isStringList),
     onfail: optional(oneOf('shell', 'poweroff', 'reboot')),
   },
   add: {
-    images: (value) => isStringList(value) && (value as string[]).length > 0,
+    images: isNonEmptyStringList,
     keep: optional((value) => Number.isInteger(value) && (value as number) >= 1),
   },
-  remove: { images: (value) => isStringList(value) && (value as string[]).length > 0 },
+  remove: { images: isNonEmptyStringList },
   verify: {},
-  'loader-update': { force: optional((value) => typeof value === 'boolean') },
-  'keydisk-place': {
-    keydisk: (value) => value === null || isString(value),
-    replace: optional((value) => typeof value === 'boolean'),
+  'loader-update': { force: optional(isBoolean) },
+  'keydisk-place': { keydisk: isPathOrNull, replace: optional(isBoolean) },
+  'keydisk-whole': {
+    keydisk: isPathOrNull,
+    size: optional((value) => Number.isSafeInteger(value) && (value as number) > 0),
   },
   // The addresses themselves are checked by the card operation, with the loader's own rules.
   sources: {
     urls: (value) => Array.isArray(value) && value.length <= 64 && value.every(isString),
-    cardFallback: optional((value) => typeof value === 'boolean'),
-    ip: (value) => value === undefined || value === null || isString(value),
+    cardFallback: optional(isBoolean),
+    ip: optional(isPathOrNull),
+  },
+  provision: {
+    images: isNonEmptyStringList,
+    cards: (value) =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.length <= MAX_JOB_TARGETS &&
+      value.every(
+        (card) =>
+          typeof card === 'object' &&
+          card !== null &&
+          Object.keys(card).length === 1 &&
+          isPathOrNull((card as { keydisk?: unknown }).keydisk),
+      ),
+    layout: isLayout,
   },
 };
 
@@ -82,9 +145,7 @@ export function parseJob(value: unknown): WriterJob {
     throw new WriterError(
       'unknown-job',
       'The writer was asked to do something it does not do; nothing was written.',
-      {
-        detail: `kind ${JSON.stringify(kind)}`,
-      },
+      { detail: `kind ${JSON.stringify(kind)}` },
     );
   }
   const named = DEVICE_FIELDS.find((field) => Object.hasOwn(job, field));
@@ -95,11 +156,9 @@ export function parseJob(value: unknown): WriterJob {
       { detail: `field ${named}: ${JSON.stringify(job[named])}` },
     );
   }
-  const checks = FIELDS[kind as WriterJobKind];
+  const checks: Record<string, FieldCheck> = FIELDS[kind as JobKind];
   for (const field of Object.keys(job)) {
-    if (field === 'kind') continue;
-    const check = checks[field];
-    if (!check)
+    if (field !== 'kind' && !Object.hasOwn(checks, field))
       throw new WriterError('malformed-job', 'The job sent to the writer has a field it does not take.', {
         detail: field,
       });
@@ -114,6 +173,11 @@ export function parseJob(value: unknown): WriterJob {
   return job as unknown as WriterJob;
 }
 
+/** How many of the writer's targets a job works on: a provision job one per card, every other job one. */
+export function jobTargetCount(job: WriterJob): number {
+  return job.kind === 'provision' ? job.cards.length : 1;
+}
+
 /** The files a job reads (not `remove`, whose entries are names on the card). */
 export function jobSourcePaths(job: WriterJob): string[] {
   switch (job.kind) {
@@ -122,7 +186,10 @@ export function jobSourcePaths(job: WriterJob): string[] {
     case 'add':
       return job.images;
     case 'keydisk-place':
+    case 'keydisk-whole':
       return job.keydisk === null ? [] : [job.keydisk];
+    case 'provision':
+      return [...job.images, ...job.cards.flatMap((card) => (card.keydisk ? [card.keydisk] : []))];
     default:
       return [];
   }

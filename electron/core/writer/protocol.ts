@@ -1,14 +1,18 @@
 /**
- * The writer's wire protocol: newline-delimited JSON over a loopback socket. The helper connects, says
- * hello with the one-time token, receives exactly one job, streams steps and progress, and ends with
- * done or failed. Errors cross as data ({code, message, detail}), never as Error objects.
+ * The writer's wire protocol: newline-delimited JSON over a loopback socket. The helper connects and says
+ * hello with the one-time token; the client then sends jobs, each with its own id and the numbers of the
+ * targets it works on (never a device), and the helper streams steps and progress tagged with that id and
+ * the card's place in the job, ending each job with done or failed. A station asks for new targets with
+ * admit. `end` says no more jobs are coming. Errors cross as data ({code, message, detail}).
  */
 import type { Socket } from 'node:net';
 import type { Progress } from '../card/progress.js';
 import type { ErrorData } from '../errors.js';
+import type { TargetSpec } from './helper-spec.js';
+import type { ProvisionOutcome } from './jobs.js';
 import { WriterError } from './writer-error.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** No honest message comes near this; a peer that sends more is cut off rather than buffered. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
@@ -16,12 +20,18 @@ export type WriterStep = 'checking' | 'unmounting' | 'writing' | 'syncing' | 'ej
 
 export type HelperMessage =
   | { type: 'hello'; protocol: number; token: string; pid: number }
-  | { type: 'step'; step: WriterStep }
-  | { type: 'progress'; progress: Progress }
-  | { type: 'done'; result: unknown; ejected: boolean }
-  | { type: 'failed'; error: ErrorData };
+  | { type: 'step'; id: number; card: number; step: WriterStep }
+  | { type: 'progress'; id: number; card: number; progress: Progress }
+  | { type: 'outcome'; id: number; card: number; outcome: ProvisionOutcome }
+  | { type: 'done'; id: number; result: unknown; ejected: boolean }
+  | { type: 'admitted'; id: number; slot: number }
+  | { type: 'failed'; id: number; error: ErrorData };
 
-export type ClientMessage = { type: 'job'; job: unknown } | { type: 'cancel' };
+export type ClientMessage =
+  | { type: 'job'; id: number; slots: number[]; job: unknown }
+  | { type: 'admit'; id: number; target: TargetSpec }
+  | { type: 'cancel'; id: number }
+  | { type: 'end' };
 
 export function encodeMessage(message: HelperMessage | ClientMessage): string {
   return `${JSON.stringify(message)}\n`;

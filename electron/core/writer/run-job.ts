@@ -1,106 +1,79 @@
-/** A checked job, run by the card operations on the opened device. Knows nothing of processes or sockets. */
-import { readFile, stat } from 'node:fs/promises';
+/**
+ * `runJob`: one job on one card, the way the app, the CLI and the batch all change a card — in this
+ * process for an image file, through the privileged helper for a drive (see session.ts), with the same
+ * checks either way. A new card image is created here first when asked, never over a file the user did not
+ * say may go, and never over one of the job's own sources.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { FileBlockDevice } from '../block/file-block-device.js';
+import type { Progress } from '../card/progress.js';
+import { DriveError } from '../drives/drive-error.js';
+import { type DriveIdentity, readIdentity } from '../drives/identity.js';
+import type { Executed } from './execute.js';
+import { type JobResult, jobSourcePaths } from './jobs.js';
+import type { SingleJob } from './prepare-job.js';
+import type { WriterStep } from './protocol.js';
+import { type CardTarget, openWriterSession, type SessionOptions } from './session.js';
 
-import type { BlockDevice } from '../block/block-device.js';
-import { loadLoaderAssets, loadSyslinuxAssets } from '../card/assets.js';
-import { imageFromFile } from '../card/image-source.js';
-import { addImages, removeImages } from '../card/images.js';
-import { inspectCard } from '../card/inspect.js';
-import { checkKeydisk, createKeydiskImage, putKeydiskOnCard } from '../card/keydisk.js';
-import { updateLoader } from '../card/loader-update.js';
-import { setCardSources } from '../card/network-source.js';
-import { prepareCard, requiredBytes } from '../card/prepare.js';
-import type { ProgressListener } from '../card/progress.js';
-import type { WriterJob } from './jobs.js';
-import { WriterError } from './writer-error.js';
-
-export interface JobContext {
-  onProgress?: ProgressListener;
+export interface RunJobOptions extends Omit<SessionOptions, 'station'> {
+  onProgress?: (progress: Progress) => void;
+  onStep?: (step: WriterStep) => void;
   signal?: AbortSignal;
+  /**
+   * Make the target a new card image of `size` bytes first (sparse). An existing file is only replaced
+   * when `replace` says so; a file that is one of the job's sources never is.
+   */
+  create?: { size: number; replace?: boolean };
 }
 
-/** A job ready to run: its sources read, and what it needs on the card known before anything is touched. */
-export interface PreparedJob {
-  plannedBytes?: number;
-  run(disk: BlockDevice, context: JobContext): Promise<unknown>;
-}
+/** The card: its identity may be left out, and is then read now — the moment the user named it. */
+export type JobTarget = Omit<CardTarget, 'identity'> & { identity?: DriveIdentity };
 
-export async function prepareJob(job: WriterJob): Promise<PreparedJob> {
-  switch (job.kind) {
-    case 'prepare': {
-      const images = await Promise.all(job.images.map((path) => imageFromFile(path)));
-      const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-      const keydiskBytes = job.keydisk ? (await stat(job.keydisk)).size : 0;
-      return {
-        plannedBytes: requiredBytes({ images, loader, syslinux }, keydiskBytes),
-        run: (disk, context) =>
-          prepareCard(disk, {
-            layout: job.layout ?? 'mbr',
-            images,
-            keydisk: job.keydisk ? { path: job.keydisk } : null,
-            loader,
-            syslinux,
-            ...(job.console ? { console: job.console } : {}),
-            loaderOptions: { onfail: job.onfail ?? 'shell' },
-            ...context,
-          }),
-      };
-    }
-    case 'add': {
-      const sources = await Promise.all(job.images.map((path) => imageFromFile(path)));
-      return {
-        run: (disk, context) =>
-          addImages(disk, sources, { ...(job.keep === undefined ? {} : { keep: job.keep }), ...context }),
-      };
-    }
-    case 'remove':
-      return { run: async (disk) => ({ removed: await removeImages(disk, job.images) }) };
-    case 'verify':
-      return {
-        run: async (disk, context) => {
-          const report = await inspectCard(
-            disk,
-            context.onProgress ? { onProgress: context.onProgress } : {},
-          );
-          return {
-            images: report.images,
-            boot: report.boot,
-            ok: report.astlinux && report.images.every((image) => image.checksum === 'ok'),
-          };
-        },
-      };
-    case 'loader-update': {
-      const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-      return {
-        run: (disk, context) =>
-          updateLoader(disk, { loader, syslinux, ...(job.force ? { force: true } : {}), ...context }),
-      };
-    }
-    case 'sources':
-      return {
-        run: (disk) =>
-          setCardSources(disk, job.urls, {
-            ...(job.cardFallback === undefined ? {} : { cardFallback: job.cardFallback }),
-            ...(job.ip === undefined ? {} : { ip: job.ip }),
-          }),
-      };
-    case 'keydisk-place': {
-      const data = job.keydisk === null ? createKeydiskImage() : await readKeydiskFile(job.keydisk);
-      checkKeydisk(data, job.keydisk ?? 'The new keydisk');
-      return {
-        run: (disk, context) =>
-          putKeydiskOnCard(disk, data, { ...(job.replace ? { replace: true } : {}), ...context }),
-      };
-    }
+export async function runJob<J extends SingleJob>(
+  target: JobTarget,
+  job: J,
+  options: RunJobOptions = {},
+): Promise<Executed<JobResult<J>>> {
+  if (options.create) await createCardImage(target.device, options.create, jobSourcePaths(job));
+  const identity = target.identity ?? (await readIdentity(target.device));
+  const session = await openWriterSession([{ ...target, identity }], options);
+  try {
+    return await session.run(0, job, {
+      ...(options.onStep ? { onStep: (_card, step) => options.onStep?.(step) } : {}),
+      ...(options.onProgress ? { onProgress: (_card, progress) => options.onProgress?.(progress) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await session.close();
   }
 }
 
-/** Keydisks are a few MiB; a file far larger is refused before it is read into memory. */
-const MAX_KEYDISK_FILE = 64 * 1024 * 1024;
-
-async function readKeydiskFile(path: string): Promise<Uint8Array> {
-  if ((await stat(path)).size > MAX_KEYDISK_FILE) {
-    throw new WriterError('source-refused', `${path} is far too large to be a keydisk. Nothing was written.`);
+export async function createCardImage(
+  path: string,
+  create: NonNullable<RunJobOptions['create']>,
+  sources: string[],
+): Promise<void> {
+  const existing = await stat(path).catch(() => null);
+  if (existing) {
+    const target = await realpath(path);
+    for (const source of sources) {
+      if ((await realpath(source).catch(() => source)) === target) {
+        throw new DriveError(
+          'drive-refused',
+          `${path} is also one of the sources; making a new card image there would destroy it. Choose another file name.`,
+        );
+      }
+    }
+    if (!existing.isFile()) {
+      throw new DriveError('drive-refused', `${path} is not a file; a new card image can only be a file.`);
+    }
+    if (!create.replace) {
+      throw new DriveError(
+        'target-exists',
+        `${path} already exists. Give another file name, or add --force to replace it (its contents are lost).`,
+      );
+    }
   }
-  return readFile(path);
+  const disk = await FileBlockDevice.create(path, create.size);
+  await disk.close();
 }

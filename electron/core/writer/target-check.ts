@@ -10,7 +10,7 @@ import { currentPlatform, listDrives } from '../drives/drive-list.js';
 import type { DriveRecord } from '../drives/drive-record.js';
 import { type DriveIdentity, identityChanges, isWindowsDrivePath, readIdentity } from '../drives/identity.js';
 import { readLinuxDrive } from '../drives/linux-lsblk.js';
-import type { HelperSpec } from './helper-spec.js';
+import type { TargetSpec } from './helper-spec.js';
 
 export type CheckedTarget =
   | { kind: 'image-file'; identity: DriveIdentity }
@@ -23,7 +23,7 @@ export interface TargetCheckContext {
   writes: boolean;
 }
 
-export async function checkTarget(spec: HelperSpec, context: TargetCheckContext): Promise<CheckedTarget> {
+export async function checkTarget(spec: TargetSpec, context: TargetCheckContext): Promise<CheckedTarget> {
   const info = isWindowsDrivePath(spec.device)
     ? null
     : await stat(spec.device).catch((error: unknown) => {
@@ -97,7 +97,7 @@ export async function checkTarget(spec: HelperSpec, context: TargetCheckContext)
   return { kind: 'block-device', identity, record, drive };
 }
 
-function assertUnchanged(spec: HelperSpec, now: DriveIdentity): void {
+function assertUnchanged(spec: TargetSpec, now: DriveIdentity): void {
   const changed = identityChanges(spec.identity, now);
   if (changed.length > 0) {
     throw new DriveError(

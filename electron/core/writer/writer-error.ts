@@ -20,6 +20,8 @@ export type WriterErrorCode =
   | 'source-refused'
   /** The volumes on the drive could not be unmounted. */
   | 'unmount-failed'
+  /** A job named a target another job is still running on. */
+  | 'target-busy'
   /** The card disappeared or stopped answering mid-job. */
   | 'card-removed'
   /** The job was cancelled. */

@@ -2,13 +2,13 @@
  * `window.api` in an ordinary browser: the same contract over the dev/test bridge's WebSocket. The bridge
  * put its token in the page address; without it there is nothing to talk to.
  */
+import type { AstcardApi } from '../../../shared/api.js';
 import {
   type ApiCallMessage,
   type ApiEventMessage,
   type ApiReplyMessage,
-  type AstcardApi,
   createApiClient,
-} from '../../../shared/api.js';
+} from '../../../shared/api-transport.js';
 
 export async function connectBridge(location: Location): Promise<AstcardApi> {
   const token = new URLSearchParams(location.search).get('token');

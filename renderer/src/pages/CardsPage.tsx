@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CardSummary } from '../../../shared/api.js';
+import { cardStatus } from '../card-status.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { CardIcon } from '../components/Icons.js';
 import { PublishPanel } from '../components/PublishPanel.js';
@@ -87,6 +88,7 @@ export function CardsPage() {
 }
 
 function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
+  const status = cardStatus(card.state);
   return (
     <li>
       <button
@@ -94,7 +96,7 @@ function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
         className={`card-row${card.hidden ? ' card-row-hidden' : ''}`}
         onClick={onOpen}
         disabled={card.hidden}
-        aria-label={`${card.title}: ${card.status}`}
+        aria-label={`${card.title}: ${status.text}`}
       >
         <span className="card-icon">
           <CardIcon kind={card.kind} />
@@ -114,8 +116,8 @@ function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
             : null}
         </span>
         <span className="card-status">
-          <StatusDot tone={card.tone} />
-          {card.status}
+          <StatusDot tone={status.tone} />
+          {status.text}
         </span>
       </button>
     </li>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api.js';
+import { cardStatus } from '../card-status.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusDot } from '../components/StatusDot.js';
 import { formatBytes } from '../format.js';
@@ -120,8 +121,8 @@ export function CardsStep() {
                 ))}
               </span>
               <span className="card-status">
-                <StatusDot tone={card.tone} />
-                {card.status}
+                <StatusDot tone={cardStatus(card.state).tone} />
+                {cardStatus(card.state).text}
               </span>
             </label>
           </li>

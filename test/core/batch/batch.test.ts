@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,14 +17,8 @@ import {
   watchFolderTargets,
 } from '../../../electron/core/batch/index.js';
 import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
-import {
-  type LoaderAssets,
-  loadLoaderAssets,
-  loadSyslinuxAssets,
-} from '../../../electron/core/card/assets.js';
-import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { createKeydiskImage } from '../../../electron/core/card/keydisk.js';
-import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
+import type { SessionOptions } from '../../../electron/core/writer/session.js';
 import {
   fakeImage,
   fsckCard,
@@ -46,32 +40,34 @@ const CSV = [
   'pbx-six,10.1.0.16,10.1.0.1,SN-006',
 ].join('\n');
 
-let loader: LoaderAssets;
-let syslinux: SyslinuxBinaries;
 let images: string[];
 let template: Uint8Array;
 
 beforeAll(async () => {
-  loader = await loadLoaderAssets();
-  syslinux = await loadSyslinuxAssets();
   const dir = scratch('batch-src');
   images = [fakeImage(dir, '1.5.1', 6 * 1024 * 1024), fakeImage(dir, '1.5.2', 5 * 1024 * 1024 + 123)];
   template = createKeydiskImage();
 });
 afterAll(removeScratch);
 
+/** Cards that fail after this many writes, by path: the writer opens them through `writer` below. */
+const faults = new Map<string, number>();
+
 function fileTarget(path: string, slot: string, failAfterWrites?: number): BatchTarget {
-  return {
-    slot,
-    target: path,
-    model: 'image file',
-    serial: slot,
-    open: async () => {
-      const disk = await FileBlockDevice.create(path, CARD_BYTES);
-      return failAfterWrites === undefined ? disk : new FaultyBlockDevice(disk, failAfterWrites);
-    },
-  };
+  writeFileSync(path, '');
+  truncateSync(path, CARD_BYTES);
+  if (failAfterWrites !== undefined) faults.set(path, failAfterWrites);
+  return { slot, target: path, model: 'image file', serial: slot };
 }
+
+const writer: SessionOptions = {
+  mode: 'in-process',
+  openDevice: async (spec, _checked, readOnly) => {
+    const disk = await FileBlockDevice.open(spec.device, { readOnly });
+    const failAfter = faults.get(spec.device);
+    return failAfter === undefined ? disk : new FaultyBlockDevice(disk, failAfter);
+  },
+};
 
 /** The card's keydisk settings file, read by e2fsprogs from the kd.img mtools copied off the card. */
 function userConf(card: string): string {
@@ -112,9 +108,8 @@ describe('runBatch', () => {
     const states = new Map<string, Set<string>>();
     const records = await runBatch(targets, {
       batch: 'order-42',
-      images: await Promise.all(images.map((image) => imageFromFile(image))),
-      loader,
-      syslinux,
+      images,
+      writer,
       keydisk: { template, rows },
       report,
       onStatus: (status) => {
@@ -157,9 +152,8 @@ describe('runBatch', () => {
       [fileTarget(join(dir, 'card4.img'), 'slot 1'), fileTarget(join(dir, 'card5.img'), 'slot 2')],
       {
         batch: 'order-42',
-        images: await Promise.all(images.map((image) => imageFromFile(image))),
-        loader,
-        syslinux,
+        images,
+        writer,
         keydisk: { template, rows: new RowPool(parseCardValues(CSV), await readUsedRows(reportDir)) },
         report: await BatchReport.open(reportDir),
       },
@@ -180,9 +174,8 @@ describe('runBatch', () => {
       [fileTarget(join(dir, 'a.img'), 'A'), fileTarget(join(dir, 'b.img'), 'B')],
       {
         batch: 'b',
-        images: [await imageFromFile(images[0] as string)],
-        loader,
-        syslinux,
+        images: [images[0] as string],
+        writer,
         keydisk: { template, rows },
         report,
       },
@@ -217,9 +210,9 @@ describe('runStation', () => {
     const records = await runStation(watchFolderTargets(slots, { pollMs: 100, signal: controller.signal }), {
       batch: 'station',
       count: 3,
-      images: [await imageFromFile(images[1] as string)],
-      loader,
-      syslinux,
+      images: [images[1] as string],
+      arrivals: { drives: false },
+      writer,
       keydisk: { template, rows: new RowPool(parseCardValues(CSV)) },
       report,
       accept: async (target) => {

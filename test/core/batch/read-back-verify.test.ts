@@ -1,17 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BatchReport, type BatchTarget, runBatch } from '../../../electron/core/batch/index.js';
 import type { BlockDevice } from '../../../electron/core/block/block-device.js';
 import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
 import { MemoryBlockDevice } from '../../../electron/core/block/memory-block-device.js';
-import {
-  type LoaderAssets,
-  loadLoaderAssets,
-  loadSyslinuxAssets,
-} from '../../../electron/core/card/assets.js';
 import {
   BlockFingerprinter,
   FINGERPRINT_BLOCK,
@@ -22,10 +17,8 @@ import {
 import { CardError } from '../../../electron/core/card/card-error.js';
 import { copyImageToCard } from '../../../electron/core/card/copy-image.js';
 import type { ImageSource } from '../../../electron/core/card/image-source.js';
-import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { createKeydiskImage } from '../../../electron/core/card/keydisk.js';
 import { formatFat } from '../../../electron/core/fat/format.js';
-import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
 import { PassThroughBlockDevice } from '../block/pass-through-device.js';
 import {
   fakeImage,
@@ -188,38 +181,38 @@ class CorruptingCard extends PassThroughBlockDevice {
   }
 }
 
-let loader: LoaderAssets;
-let syslinux: SyslinuxBinaries;
-beforeAll(async () => {
-  [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-});
 afterAll(removeScratch);
+
+/** A blank 32 MiB card image, ready to be chosen for a batch. */
+function newCardFile(path: string): string {
+  writeFileSync(path, '');
+  truncateSync(path, 32 * 1024 * 1024);
+  return path;
+}
 
 describe('a batch read-back', () => {
   it('fails the one card whose medium changed a byte after writing; the others verify', async () => {
     const dir = scratch('corrupt');
     const image = fakeImage(dir, '1.6.0', 4 * 1024 * 1024 + 99);
     const damaged: CorruptingCard[] = [];
-    const targets: BatchTarget[] = [0, 1, 2].map((i) => {
-      const path = join(dir, `card${i}.img`);
-      return {
-        slot: `slot ${i + 1}`,
-        target: path,
-        open: async () => {
-          const disk = await FileBlockDevice.create(path, 32 * 1024 * 1024);
-          if (i !== 1) return disk;
+    const targets: BatchTarget[] = [0, 1, 2].map((i) => ({
+      slot: `slot ${i + 1}`,
+      target: newCardFile(join(dir, `card${i}.img`)),
+    }));
+    const records = await runBatch(targets, {
+      batch: 'corrupt',
+      images: [image],
+      report: await BatchReport.open(join(dir, 'report')),
+      writer: {
+        mode: 'in-process',
+        openDevice: async (spec, _checked, readOnly) => {
+          const disk = await FileBlockDevice.open(spec.device, { readOnly });
+          if (spec.device !== targets[1]?.target) return disk;
           const card = new CorruptingCard(disk, readFileSync(image).subarray(0, 64));
           damaged.push(card);
           return card;
         },
-      };
-    });
-    const records = await runBatch(targets, {
-      batch: 'corrupt',
-      images: [await imageFromFile(image)],
-      loader,
-      syslinux,
-      report: await BatchReport.open(join(dir, 'report')),
+      },
     });
     expect(damaged[0]?.corrupted).toBe(true);
     expect(records.map((record) => record.verified)).toEqual([true, false, true]);
@@ -241,26 +234,24 @@ describe('a batch read-back', () => {
     const image = fakeImage(dir, '1.6.0', 1024 * 1024 + 5);
     const keydisk = createKeydiskImage();
     let damaged: CorruptingCard | null = null;
-    const targets: BatchTarget[] = [0, 1].map((i) => {
-      const path = join(dir, `card${i}.img`);
-      return {
-        slot: `slot ${i + 1}`,
-        target: path,
-        open: async () => {
-          const disk = await FileBlockDevice.create(path, 32 * 1024 * 1024);
-          if (i === 0) return disk;
+    const targets: BatchTarget[] = [0, 1].map((i) => ({
+      slot: `slot ${i + 1}`,
+      target: newCardFile(join(dir, `card${i}.img`)),
+    }));
+    const records = await runBatch(targets, {
+      batch: 'corrupt-kd',
+      images: [image],
+      keydisk: { data: keydisk },
+      report: await BatchReport.open(join(dir, 'report')),
+      writer: {
+        mode: 'in-process',
+        openDevice: async (spec, _checked, readOnly) => {
+          const disk = await FileBlockDevice.open(spec.device, { readOnly });
+          if (spec.device !== targets[1]?.target) return disk;
           damaged = new CorruptingCard(disk, keydisk.subarray(0, 2048), keydisk.length - 1000);
           return damaged;
         },
-      };
-    });
-    const records = await runBatch(targets, {
-      batch: 'corrupt-kd',
-      images: [await imageFromFile(image)],
-      loader,
-      syslinux,
-      keydisk: { data: keydisk },
-      report: await BatchReport.open(join(dir, 'report')),
+      },
     });
     expect((damaged as CorruptingCard | null)?.corrupted).toBe(true);
     expect(records.map((record) => record.verified)).toEqual([true, false]);

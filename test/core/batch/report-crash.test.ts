@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -6,38 +6,29 @@ import {
   type BatchTarget,
   type CardRecord,
   parseCardValues,
-  provisionCard,
   REPORT_CSV,
   REPORT_JSONL,
   RESULT_LOST,
   RowPool,
   readReport,
   readUsedRows,
+  runBatch,
 } from '../../../electron/core/batch/index.js';
-import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
-import {
-  type LoaderAssets,
-  loadLoaderAssets,
-  loadSyslinuxAssets,
-} from '../../../electron/core/card/assets.js';
-import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { createKeydiskImage } from '../../../electron/core/card/keydisk.js';
-import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
 import { fakeImage, inspectImageFile, removeScratch, scratch } from '../card/card-fixtures.js';
 
 const CSV = 'hostname,ip\npbx-a,10.2.0.1\npbx-b,10.2.0.2\npbx-c,10.2.0.3\n';
 
-let loader: LoaderAssets;
-let syslinux: SyslinuxBinaries;
 let image: string;
 beforeAll(async () => {
-  [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
   image = fakeImage(scratch('crash-src'), '1.6.1', 1024 * 1024 + 5);
 });
 afterAll(removeScratch);
 
 function fileTarget(path: string, slot: string): BatchTarget {
-  return { slot, target: path, open: () => FileBlockDevice.create(path, 32 * 1024 * 1024) };
+  writeFileSync(path, '');
+  truncateSync(path, 32 * 1024 * 1024);
+  return { slot, target: path };
 }
 
 /** The report as a process sees it that dies the moment it goes to write a card's line. */
@@ -52,17 +43,16 @@ function dyingAtReportLine(report: BatchReport): BatchReport {
 }
 
 async function provision(dir: string, report: BatchReport, slot: string): Promise<CardRecord> {
-  return provisionCard(fileTarget(join(dir, `${slot}.img`), slot), [await imageFromFile(image)], {
+  const [record] = await runBatch([fileTarget(join(dir, `${slot}.img`), slot)], {
     batch: 'crash',
-    images: [],
-    loader,
-    syslinux,
+    images: [image],
     keydisk: {
       template: createKeydiskImage(),
       rows: new RowPool(parseCardValues(CSV), await readUsedRows(join(dir, 'report'))),
     },
     report,
   });
+  return record as CardRecord;
 }
 
 describe('a batch that crashes between a verified card and its report line', () => {

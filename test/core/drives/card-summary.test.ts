@@ -6,8 +6,15 @@ import { summariseMountedCard } from '../../../electron/core/drives/card-summary
 import { scanDrives } from '../../../electron/core/drives/drive-list.js';
 import { readIdentity } from '../../../electron/core/drives/identity.js';
 import { readLinuxDrive } from '../../../electron/core/drives/linux-lsblk.js';
-import { runWriterJob } from '../../../electron/core/writer/writer-client.js';
+import type { SingleJob } from '../../../electron/core/writer/prepare-job.js';
+import { type JobTarget, type RunJobOptions, runJob } from '../../../electron/core/writer/run-job.js';
 import { fakeImage, scratch } from '../card/card-fixtures.js';
+
+/** The one-card writer call these tests were written against, on top of runJob. */
+function runWriterJob<J extends SingleJob>(options: { target: JobTarget; job: J } & RunJobOptions) {
+  const { target, job, ...rest } = options;
+  return runJob(target, job, rest);
+}
 
 describe('card summaries', () => {
   it('reads a mounted card through its files with the shared boot plan', async () => {

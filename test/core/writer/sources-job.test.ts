@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CardSources } from '../../../electron/core/card/network-source.js';
 import { readIdentity } from '../../../electron/core/drives/identity.js';
-import { runWriterJob } from '../../../electron/core/writer/writer-client.js';
+import type { SingleJob } from '../../../electron/core/writer/prepare-job.js';
+import { type JobTarget, type RunJobOptions, runJob } from '../../../electron/core/writer/run-job.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
 import {
   fakeImage,
@@ -17,6 +18,12 @@ import {
   removeScratch,
   scratch,
 } from '../card/card-fixtures.js';
+
+/** The one-card writer call these tests were written against, on top of runJob. */
+function runWriterJob<J extends SingleJob>(options: { target: JobTarget; job: J } & RunJobOptions) {
+  const { target, job, ...rest } = options;
+  return runJob(target, job, rest);
+}
 
 afterAll(removeScratch);
 

@@ -9,10 +9,16 @@ import { summariseDevice } from '../../../electron/core/drives/card-summary.js';
 import { readIdentity } from '../../../electron/core/drives/identity.js';
 import { isCardRemoval } from '../../../electron/core/writer/card-removed.js';
 import { executeJob } from '../../../electron/core/writer/execute.js';
-import type { WriterJob } from '../../../electron/core/writer/jobs.js';
+import type { SingleJob } from '../../../electron/core/writer/prepare-job.js';
 import type { WriterStep } from '../../../electron/core/writer/protocol.js';
-import { runWriterJob } from '../../../electron/core/writer/writer-client.js';
+import { type JobTarget, type RunJobOptions, runJob } from '../../../electron/core/writer/run-job.js';
 import { fakeImage, fsckCard, mtoolsNames, scratch } from '../card/card-fixtures.js';
+
+/** The one-card writer call these tests were written against, on top of runJob. */
+function runWriterJob<J extends SingleJob>(options: { target: JobTarget; job: J } & RunJobOptions) {
+  const { target, job, ...rest } = options;
+  return runJob(target, job, rest);
+}
 
 const CARD_BYTES = 64 * 1024 * 1024;
 const dir = scratch('writer');
@@ -137,7 +143,7 @@ describe('writer helper — refusals leave the card untouched', () => {
     const error = await refusal(
       runWriterJob({
         target: { device: card, identity: await readIdentity(card) },
-        job: { kind: 'format-everything' } as unknown as WriterJob,
+        job: { kind: 'format-everything' } as unknown as SingleJob,
         mode: 'helper',
       }),
     );
@@ -156,7 +162,7 @@ describe('writer helper — refusals leave the card untouched', () => {
       const error = await refusal(
         runWriterJob({
           target: { device: card, identity: await readIdentity(card) },
-          job: job as unknown as WriterJob,
+          job: job as unknown as SingleJob,
           mode: 'helper',
         }),
       );
@@ -238,27 +244,17 @@ describe('writer helper — refusals leave the card untouched', () => {
     const secret = fakeImage(scratch('secret'), '1.6.0', 4096);
     chmodSync(secret, 0o600);
     const identity = await readIdentity(card);
-    const spec = {
-      port: 0,
-      tokenFile: '',
-      device: card,
-      identity,
-      typedName: null,
-      confirmed: false,
-      eject: false,
-      user: { uid: 65534, gids: [65534] },
-    };
-    const error = await refusal(executeJob(spec, { kind: 'add', images: [secret] }));
+    const target = { device: card, identity, typedName: null, confirmed: false, eject: false };
+    const nobody = { uid: 65534, gids: [65534] };
+    const error = await refusal(executeJob(target, nobody, { kind: 'add', images: [secret] }));
     expect(error.code).toBe('source-refused');
-    const relative = await refusal(
-      executeJob({ ...spec, user: null }, { kind: 'add', images: ['AstLinux-1.5.4.img'] }),
-    );
+    const relative = await refusal(executeJob(target, null, { kind: 'add', images: ['AstLinux-1.5.4.img'] }));
     expect(relative.code).toBe('source-refused');
     // Elevated by sudo for uid 1000, but the spec claims root: the tool's word wins.
     process.env.SUDO_UID = '1000';
     try {
       const claimed = await refusal(
-        executeJob({ ...spec, user: { uid: 0, gids: [0] } }, { kind: 'add', images: [image] }),
+        executeJob(target, { uid: 0, gids: [0] }, { kind: 'add', images: [image] }),
       );
       expect(claimed.code).toBe('source-refused');
     } finally {

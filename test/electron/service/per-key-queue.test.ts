@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { perKeyQueue } from '../../../electron/bridge/per-key-queue.js';
+import { perKeyQueue } from '../../../electron/service/per-key-queue.js';
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 

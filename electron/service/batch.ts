@@ -14,6 +14,7 @@ import {
   STATION_COUNTER,
   type StationRequest,
 } from '../../shared/api.js';
+import type { CardStepPhase, Progress } from '../../shared/progress.js';
 import { type BatchOptions, type BatchTarget, type CardStatus, runBatch } from '../core/batch/batch-job.js';
 import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
 import { parseCardValues } from '../core/batch/card-values.js';
@@ -21,10 +22,8 @@ import { driveBatchTarget } from '../core/batch/open-drive.js';
 import { RowPool } from '../core/batch/row-pool.js';
 import { runStation } from '../core/batch/station.js';
 import { type StationDrives, stationArrivals } from '../core/batch/station-arrivals.js';
-import { loadLoaderAssets, loadSyslinuxAssets } from '../core/card/assets.js';
 import { createKeydiskImage } from '../core/card/keydisk.js';
-import { resolveImageSources } from '../core/card/sources.js';
-import { openTarget } from '../core/card/target.js';
+import { stageImages } from '../core/card/stage-images.js';
 import { AppError } from './app-error.js';
 import type { Jobs } from './jobs.js';
 import { readKeydiskFile } from './keydisk.js';
@@ -84,23 +83,26 @@ export function batchApi(deps: BatchDeps): BatchApi {
       }
       const { dir, keydisk } = await keydisksFor(request);
       return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-        const images = await resolveImageSources(request.images, { signal });
         const targets: BatchTarget[] = await Promise.all(
           cards.map((card, index) => batchTarget(card, index)),
         );
+        const images = await stageImages(request.images, {
+          signal,
+          onProgress: (progress) => {
+            for (const card of cards) progressFor(card.id)(progress);
+          },
+        });
         try {
           return await runBatch(targets, {
             batch: request.name,
-            images,
-            loader,
-            syslinux,
+            images: images.paths,
             keydisk,
             report: await BatchReport.open(dir),
             signal,
             onStatus: (status) => progressFor(status.target)(cardProgress(status)),
           });
         } finally {
+          await images.cleanup();
           await deps.changed();
         }
       });
@@ -136,8 +138,10 @@ export function batchApi(deps: BatchDeps): BatchApi {
       }
       const { dir, keydisk } = await keydisksFor(request);
       return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
-        const images = await resolveImageSources(request.images, { signal });
+        const images = await stageImages(request.images, {
+          signal,
+          onProgress: progressFor(STATION_COUNTER),
+        });
         const report = progressFor(STATION_COUNTER);
         let said = '';
         // The station's status comes with every card event: the counter is sent only when it moves.
@@ -148,9 +152,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
         };
         const options: BatchOptions = {
           batch: request.name,
-          images,
-          loader,
-          syslinux,
+          images: images.paths,
           keydisk,
           report: await BatchReport.open(dir),
           signal,
@@ -159,6 +161,8 @@ export function batchApi(deps: BatchDeps): BatchApi {
             if (status.state === 'done' || status.state === 'failed') void deps.changed();
           },
         };
+        const refused = (drive: string, reason: string) =>
+          progressFor(drive)({ phase: 'refused', done: 0, total: 1, item: reason });
         const arrivals = stationArrivals(deps.drives, {
           rules: {
             ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
@@ -170,16 +174,24 @@ export function batchApi(deps: BatchDeps): BatchApi {
           // From this moment an inserted card is taken: only now does the window say "insert cards".
           onWatching: () => counter(0, 0),
           ...(deps.stationPollMs !== undefined ? { pollMs: deps.stationPollMs } : {}),
-          onRejected: (drive, reason) =>
-            progressFor(drive)({ phase: 'refused', done: 0, total: 1, item: reason }),
+          onRejected: refused,
+          unmount: leaveToWriter,
         });
         try {
           return await runStation(arrivals, {
             ...options,
             count: request.count,
+            arrivals: {
+              drives: true,
+              ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
+              ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+            },
             onStation: (station) => counter(station.done, station.failed),
+            // The writer's own check of an inserted card (its rules, unmounting it) can turn it away too.
+            onRejected: (target, reason) => refused(target.target, reason),
           });
         } finally {
+          await images.cleanup();
           await deps.changed();
         }
       });
@@ -188,7 +200,9 @@ export function batchApi(deps: BatchDeps): BatchApi {
 }
 
 /** A card's state as a progress event: its write progress while writing, else its state as the phase. */
-function cardProgress(status: CardStatus) {
+function cardProgress(
+  status: CardStatus,
+): Progress | { phase: CardStepPhase; done: number; total: number; item?: string } {
   return (
     status.progress ?? {
       phase: status.state,
@@ -199,17 +213,14 @@ function cardProgress(status: CardStatus) {
   );
 }
 
+/** A card the desktop mounted on insertion is unmounted by the writer when it takes the card, not here. */
+async function leaveToWriter(): Promise<void> {}
+
 /** A chosen card as a batch target: a drive's model and serial for the report, checked again before writing. */
 async function batchTarget(card: CardSummary, index: number): Promise<BatchTarget> {
   const slot = `${index + 1}`;
   if (card.kind === 'image-file') {
-    return {
-      slot,
-      target: card.id,
-      model: 'image file',
-      serial: card.title,
-      open: () => openTarget(card.id),
-    };
+    return { slot, target: card.id, model: 'image file', serial: card.title };
   }
   return driveBatchTarget(slot, card.id, card.id, card.title);
 }

@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import type { KeydiskChoice } from '../../shared/api.js';
 import { createKeydiskImage } from '../core/card/keydisk.js';
-import type { PrepareOptions } from '../core/card/prepare.js';
+import type { KeydiskSource } from '../core/card/stage-images.js';
 import { AppError } from './app-error.js';
 
-export function keydiskFor(choice: KeydiskChoice): PrepareOptions['keydisk'] {
+export function keydiskFor(choice: KeydiskChoice): KeydiskSource {
   if (choice.mode === 'import') return { path: choice.path };
   if (choice.mode === 'new') return { data: createKeydiskImage() };
   return null;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { type DevServer, startDevServer } from '../../../electron/bridge/dev-server.js';
+import { type DevServer, startDevServer } from '../../../electron/service/dev-server.js';
 
 let server: DevServer;
 let origin: string;

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { type AstcardService, createAstcardService } from '../../../electron/bridge/api-impl.js';
-import type { DriveInfo } from '../../../electron/bridge/drive-source.js';
-import { PUBLISH_PROGRESS_ID } from '../../../electron/bridge/network-api.js';
 import { readLinuxDrive } from '../../../electron/core/drives/linux-lsblk.js';
+import type { DriveInfo } from '../../../electron/service/drive-source.js';
+import { PUBLISH_PROGRESS_ID } from '../../../electron/service/network-api.js';
+import { type AstcardService, createAstcardService } from '../../../electron/service/service.js';
 import type { JobProgress } from '../../../shared/api.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
 import {

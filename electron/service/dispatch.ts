@@ -2,14 +2,8 @@
  * The generic server side of the API contract, shared by Electron's IPC and the dev/test WebSocket: one
  * call by name with checked arguments, one reply as data; every event forwarded to one sender.
  */
-import {
-  API_EVENTS,
-  type ApiError,
-  type ApiEventName,
-  type AstcardApi,
-  isApiMethod,
-  toApiError,
-} from '../../shared/api.js';
+import { API_EVENTS, type ApiError, type ApiEventName, type AstcardApi } from '../../shared/api.js';
+import { isApiMethod, toApiError } from '../../shared/api-transport.js';
 import { errorData } from '../core/errors.js';
 
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ApiError };

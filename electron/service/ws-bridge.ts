@@ -1,6 +1,7 @@
 /** The API over one WebSocket: calls in, replies and events out, as the shared message types say. */
 import type { WebSocket } from 'ws';
-import type { ApiCallMessage, ApiEventMessage, ApiReplyMessage, AstcardApi } from '../../shared/api.js';
+import type { AstcardApi } from '../../shared/api.js';
+import type { ApiCallMessage, ApiEventMessage, ApiReplyMessage } from '../../shared/api-transport.js';
 import { dispatchCall, forwardEvents } from './dispatch.js';
 
 export function serveApiOverSocket(api: AstcardApi, socket: WebSocket): void {

@@ -5,9 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { type AstcardService, createAstcardService } from '../../../electron/bridge/api-impl.js';
-import type { DriveInfo } from '../../../electron/bridge/drive-source.js';
 import { readLinuxDrive } from '../../../electron/core/drives/linux-lsblk.js';
+import type { DriveInfo } from '../../../electron/service/drive-source.js';
+import { type AstcardService, createAstcardService } from '../../../electron/service/service.js';
 import type { JobProgress } from '../../../shared/api.js';
 import {
   fakeImage,

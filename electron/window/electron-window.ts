@@ -8,8 +8,9 @@ import type {
   OnHeadersReceivedListenerDetails,
   WebContents,
 } from 'electron';
-import { type AstcardApi, describeApi, IPC_CHANNELS } from '../../shared/api.js';
-import { dispatchCall, forwardEvents } from './dispatch.js';
+import type { AstcardApi } from '../../shared/api.js';
+import { describeApi, IPC_CHANNELS } from '../../shared/api-transport.js';
+import { dispatchCall, forwardEvents } from '../service/dispatch.js';
 
 /** Nothing from the network, no inline script, no eval: the window only runs the bundle it shipped with. */
 export const CONTENT_SECURITY_POLICY =

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { confirmationName, refusePrepare } from '../../../electron/bridge/prepare-checks.js';
+import { confirmationName, refusePrepare } from '../../../electron/service/prepare-checks.js';
 import type { CardSummary, PrepareRequest } from '../../../shared/api.js';
 
 const usb: CardSummary = {
@@ -10,8 +10,7 @@ const usb: CardSummary = {
   size: 8e9,
   system: false,
   hidden: false,
-  status: 'Empty',
-  tone: 'neutral',
+  state: { kind: 'empty' },
   warnings: [],
 };
 const system: CardSummary = { ...usb, id: '/dev/sda', location: '/dev/sda', system: true, hidden: true };

@@ -5,13 +5,13 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { CardSummary } from '../../shared/api.js';
+import type { CardState, CardSummary } from '../../shared/api.js';
 import { inspectCard } from '../core/card/inspect.js';
 import { openTarget } from '../core/card/target.js';
 import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../core/drives/classify.js';
 import { currentPlatform } from '../core/drives/drive-list.js';
 import { type DriveIdentity, readIdentity } from '../core/drives/identity.js';
-import { type StatusLine, statusOf } from './card-status.js';
+import { keepVerified, stateOf } from './card-status.js';
 import { type DriveInfo, type DriveSource, driveName, recordOf } from './drive-source.js';
 
 /** What the planned job reads and needs: drives too small for it, or holding its sources, are flagged. */
@@ -23,7 +23,7 @@ const UNSAID = new Set(['astlinux-card']);
 export class CardRegistry {
   private readonly imageFiles = new Set<string>();
   private drives: DriveInfo[] = [];
-  private readonly statuses = new Map<string, StatusLine>();
+  private readonly states = new Map<string, CardState>();
   /** Who each drive was when it appeared: the writer refuses it if another card answers to its name. */
   private readonly identities = new Map<string, Promise<DriveIdentity | null>>();
   private plan: DrivePlan = {};
@@ -61,7 +61,7 @@ export class CardRegistry {
     const present = new Set(drives.map((drive) => drive.device));
     for (const drive of this.drives) {
       if (present.has(drive.device)) continue;
-      this.statuses.delete(drive.device);
+      this.states.delete(drive.device);
       this.identities.delete(drive.device);
     }
     for (const drive of drives) {
@@ -81,12 +81,12 @@ export class CardRegistry {
   async addImageFile(path: string): Promise<string> {
     const id = resolve(path);
     this.imageFiles.add(id);
-    this.statuses.delete(id);
+    this.states.delete(id);
     return id;
   }
 
   removeImageFile(id: string): boolean {
-    this.statuses.delete(id);
+    this.states.delete(id);
     return this.imageFiles.delete(id);
   }
 
@@ -100,11 +100,12 @@ export class CardRegistry {
 
   /** Forget what we knew: the card changed. */
   invalidate(id: string): void {
-    this.statuses.delete(id);
+    this.states.delete(id);
   }
 
-  setStatus(id: string, line: StatusLine): void {
-    this.statuses.set(id, line);
+  /** What a look at the card found; a quick look keeps the verification a full check established. */
+  setState(id: string, state: CardState, quick: boolean): void {
+    this.states.set(id, quick ? keepVerified(this.states.get(id), state) : state);
   }
 
   async summaries(): Promise<CardSummary[]> {
@@ -129,9 +130,9 @@ export class CardRegistry {
     const warnings = rules.reasons
       .filter((reason) => !UNSAID.has(reason.code))
       .map((reason) => reason.message);
-    const status = rules.hidden
-      ? { status: `${hiddenKind(rules)} — hidden`, tone: 'neutral' as const }
-      : await this.status(drive.device);
+    const state: CardState = rules.hidden
+      ? { kind: 'hidden', why: hiddenKind(rules) }
+      : await this.state(drive.device);
     return {
       id: drive.device,
       kind: 'drive',
@@ -144,7 +145,7 @@ export class CardRegistry {
       warnings,
       access: rules.access,
       confirmName: rules.confirmName,
-      ...status,
+      state,
     };
   }
 
@@ -162,8 +163,7 @@ export class CardRegistry {
         system: false,
         hidden: false,
         warnings: [],
-        status: 'The file is gone',
-        tone: 'bad',
+        state: { kind: 'file-missing' },
       };
     }
     // Flagged while cards are chosen; not blocked here, so the prepare's own refusal can say exactly why.
@@ -181,33 +181,33 @@ export class CardRegistry {
             `${basename(path)} is too small: it holds ${Math.ceil(size / 1e6)} MB, the card needs ${Math.ceil((this.plan.plannedBytes ?? 0) / 1e6)} MB. Make a larger card image or choose fewer images.`,
           ]
         : [],
-      ...(await this.status(path)),
+      state: await this.state(path),
     };
   }
 
-  private async status(id: string): Promise<StatusLine> {
-    const known = this.statuses.get(id);
+  private async state(id: string): Promise<CardState> {
+    const known = this.states.get(id);
     if (known) return known;
-    let line: StatusLine;
+    let state: CardState;
     try {
       const disk = await openTarget(id, { readOnly: true });
       try {
-        line = statusOf(await inspectCard(disk, { quick: true }));
+        state = stateOf(await inspectCard(disk, { quick: true }));
       } finally {
         await disk.close();
       }
     } catch {
-      line = { status: 'Cannot be read', tone: 'bad' };
+      state = { kind: 'unreadable' };
     }
-    this.statuses.set(id, line);
-    return line;
+    this.states.set(id, state);
+    return state;
   }
 }
 
-function hiddenKind(drive: ClassifiedDrive): string {
+function hiddenKind(drive: ClassifiedDrive): 'system' | 'virtual' | 'empty-slot' | 'unreadable' {
   const codes = new Set(drive.reasons.map((reason) => reason.code));
-  if (codes.has('system') || codes.has('running-system')) return 'System drive';
-  if (codes.has('virtual')) return 'Virtual drive';
-  if (codes.has('no-media')) return 'Empty slot';
-  return 'Unreadable drive';
+  if (codes.has('system') || codes.has('running-system')) return 'system';
+  if (codes.has('virtual')) return 'virtual';
+  if (codes.has('no-media')) return 'empty-slot';
+  return 'unreadable';
 }

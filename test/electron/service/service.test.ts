@@ -1,14 +1,14 @@
 // The API implementation over the real core: the card list follows drives coming and going within a
 // second (a scripted drive list stands in for hardware this machine does not have), and opened image
-// files get their one-line status from the card doctor.
+// files get their state from the card doctor.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type AstcardService, createAstcardService } from '../../../electron/bridge/api-impl.js';
-import type { DriveInfo } from '../../../electron/bridge/drive-source.js';
-import { driveName } from '../../../electron/bridge/drive-source.js';
+import type { DriveInfo } from '../../../electron/service/drive-source.js';
+import { driveName } from '../../../electron/service/drive-source.js';
+import { type AstcardService, createAstcardService } from '../../../electron/service/service.js';
 import type { CardSummary } from '../../../shared/api.js';
 
 const stick: DriveInfo = {
@@ -40,8 +40,8 @@ describe('the API implementation', () => {
     const updates: CardSummary[][] = [];
     service.api.onCardsChanged((cards) => updates.push(cards));
     const first = await service.api.listCards();
-    expect(first.map((card) => [card.id, card.hidden, card.status])).toEqual([
-      ['/dev/astcard-test-system', true, 'System drive — hidden'],
+    expect(first.map((card) => [card.id, card.hidden, card.state])).toEqual([
+      ['/dev/astcard-test-system', true, { kind: 'hidden', why: 'system' }],
     ]);
     expect(first[0]?.title).toBe('Disk astcard-test-system');
     // The core's drive rules and words, as `astcard drives` shows them: a typed name, and why.
@@ -56,10 +56,10 @@ describe('the API implementation', () => {
       .poll(() => updates.at(-1)?.some((card) => card.id === stick.device), { timeout: 1000 })
       .toBe(true);
     expect(Date.now() - pluggedAt).toBeLessThan(1000);
-    // Not a real device here: its status says it cannot be read, rather than guessing.
+    // Not a real device here: its state says it cannot be read, rather than guessing.
     expect(updates.at(-1)?.find((card) => card.id === stick.device)).toMatchObject({
       hidden: false,
-      status: 'Cannot be read',
+      state: { kind: 'unreadable' },
       title: 'Generic Flash Disk',
       access: 'ok',
       warnings: [],
@@ -69,18 +69,20 @@ describe('the API implementation', () => {
     await expect.poll(() => updates.at(-1)?.length, { timeout: 1000 }).toBe(1);
   });
 
-  test('an opened image file gets its status from the card doctor', async () => {
+  test('an opened image file gets its state from the card doctor', async () => {
     service = createAstcardService({ appVersion: 't', drives: { list: async () => [] } });
     const image = join(mkdtempSync(join(tmpdir(), 'astcard-api-')), 'blank.img');
     execFileSync('truncate', ['-s', '8M', image]);
     expect(await service.api.openCardImage(image)).toMatchObject({
       kind: 'image-file',
-      status: 'Empty',
+      state: { kind: 'empty' },
       size: 8 * 1024 * 1024,
     });
     execFileSync('mkfs.fat', ['-n', 'OTHER', image], { stdio: 'ignore' });
     await service.api.closeCardImage(image);
-    expect(await service.api.openCardImage(image)).toMatchObject({ status: 'Not an AstLinux card (FAT12)' });
+    expect(await service.api.openCardImage(image)).toMatchObject({
+      state: { kind: 'foreign', filesystem: 'FAT12' },
+    });
     const view = await service.api.inspectCard(image);
     expect(view.astlinux).toBe(false);
     expect(view.label).toBe('OTHER');
@@ -91,7 +93,7 @@ describe('the API implementation', () => {
     service = createAstcardService({ appVersion: 't', drives: { list: async () => [] } });
     const path = join(mkdtempSync(join(tmpdir(), 'astcard-api-')), 'new-card.img');
     const made = await service.api.createCardImage(path, 64 * 1024 * 1024 + 100);
-    expect(made).toMatchObject({ id: path, size: 64 * 1024 * 1024, status: 'Empty' });
+    expect(made).toMatchObject({ id: path, size: 64 * 1024 * 1024, state: { kind: 'empty' } });
     await expect(service.api.createCardImage(path, 64 * 1024 * 1024)).rejects.toMatchObject({
       code: 'create-failed',
       message: expect.stringContaining('already exists'),

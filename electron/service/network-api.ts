@@ -1,31 +1,25 @@
 /**
- * Network boot in the window: a card's sources and static address (read here; written through the
- * privileged writer for drives, in this process for image files, like every other Card view change), and
- * publishing a folder to serve.
+ * Network boot in the window: a card's sources and static address (read here; written by a writer job,
+ * like every other Card view change), and publishing a folder to serve.
  */
 import { resolve } from 'node:path';
 import type { AstcardApi, CardSummary, NetworkSettings, PublishOutcome } from '../../shared/api.js';
 import { CardError } from '../core/card/card-error.js';
 import type { ImageSource } from '../core/card/image-source.js';
-import { readCardSources, setCardSources } from '../core/card/network-source.js';
+import { readCardSources } from '../core/card/network-source.js';
 import { byteProgress, type ProgressListener } from '../core/card/progress.js';
 import { publishImages } from '../core/card/publish.js';
 import { resolveImageSources } from '../core/card/sources.js';
 import { openTarget } from '../core/card/target.js';
-import type { WriterJob } from '../core/writer/jobs.js';
 import { AppError } from './app-error.js';
+import type { CardWork } from './card-work.js';
 import type { Jobs } from './jobs.js';
-
-type Disk = Awaited<ReturnType<typeof openTarget>>;
 
 export interface NetworkApiDeps {
   jobs: Jobs;
   /** The card as listed, or the card-gone refusal. */
   card(id: string): Promise<CardSummary>;
-  /** A change to a card: drives through the writer job, image files by `work` in this process. */
-  changeCard(id: string, job: WriterJob, work: (disk: Disk) => Promise<unknown>): Promise<void>;
-  /** One operation per card at a time. */
-  oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T>;
+  work: CardWork;
 }
 
 /** The progress events of a publish carry this as their cardId: it belongs to no card. */
@@ -35,7 +29,7 @@ export function networkApi(
   deps: NetworkApiDeps,
 ): Pick<AstcardApi, 'readNetwork' | 'setNetwork' | 'publishImages'> {
   const read = (id: string) =>
-    deps.oneAtATime(id, async () => {
+    deps.work.queue(id, async () => {
       await deps.card(id);
       const disk = await openTarget(id, { readOnly: true });
       try {
@@ -49,10 +43,12 @@ export function networkApi(
     readNetwork: read,
     async setNetwork(id, settings: NetworkSettings) {
       const urls = settings.urls.map((url) => url.trim()).filter((url) => url !== '');
-      const options = { cardFallback: settings.cardFallback, ip: settings.ip };
-      await deps.changeCard(id, { kind: 'sources', urls, ...options }, (disk) =>
-        setCardSources(disk, urls, options),
-      );
+      await deps.work.change(id, {
+        kind: 'sources',
+        urls,
+        cardFallback: settings.cardFallback,
+        ip: settings.ip,
+      });
       // What the card says now, read back: the window shows what was written, not what was asked.
       return read(id);
     },

@@ -4,7 +4,7 @@
  * tests, never shipped: it listens on 127.0.0.1 only, and the socket wants the random token that is in the
  * page's address (and the page's own origin), so other local pages and users cannot drive it.
  *
- *   npx tsx electron/bridge/dev-server.ts [--port N]      (after `npm run build:renderer`)
+ *   npx tsx electron/service/dev-server.ts [--port N]      (after `npm run build:renderer`)
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -15,8 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
 import { defaultAssetsDir } from '../core/card/assets.js';
-import { type AstcardService, createAstcardService, type ServiceOptions } from './api-impl.js';
 import type { DriveSource } from './drive-source.js';
+import { type AstcardService, createAstcardService, type ServiceOptions } from './service.js';
 import { serveApiOverSocket } from './ws-bridge.js';
 
 const CONTENT_TYPES: Record<string, string> = {

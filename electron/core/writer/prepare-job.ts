@@ -1,0 +1,128 @@
+/**
+ * A checked job made ready to run: its sources read and what it needs on the card known before anything
+ * is touched, then run by the card operations on the opened device. One entry per job kind, typed by the
+ * job table, so each kind's result is what the table promises. Knows nothing of processes or sockets.
+ */
+import { readFile, stat } from 'node:fs/promises';
+
+import type { BlockDevice } from '../block/block-device.js';
+import { loadLoaderAssets, loadSyslinuxAssets } from '../card/assets.js';
+import { imageFromFile } from '../card/image-source.js';
+import { addImages, removeImages } from '../card/images.js';
+import {
+  checkKeydisk,
+  createKeydiskImage,
+  DEFAULT_KEYDISK_BYTES,
+  putKeydiskOnCard,
+  writeKeydiskToDevice,
+} from '../card/keydisk.js';
+import { updateLoader } from '../card/loader-update.js';
+import { setCardSources } from '../card/network-source.js';
+import { prepareCard, requiredBytes } from '../card/prepare.js';
+import type { ProgressListener } from '../card/progress.js';
+import { verifyCard } from '../card/verify.js';
+import type { JobKind, JobOf, JobResult, JobTable } from './jobs.js';
+import { WriterError } from './writer-error.js';
+
+export interface JobContext {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/** A job ready to run: its sources read, and what it needs on the card known before anything is touched. */
+export interface PreparedJob<Result> {
+  plannedBytes?: number;
+  run(disk: BlockDevice, context: JobContext): Promise<Result>;
+}
+
+/** Every kind that runs on one target (a provision job runs on many; see execute-provision.ts). */
+export type SingleTargetKind = Exclude<JobKind, 'provision'>;
+
+/** A job that runs on one target. */
+export type SingleJob = { [K in SingleTargetKind]: JobOf<K> }[SingleTargetKind];
+
+type Preparers = {
+  [K in SingleTargetKind]: (job: JobOf<K>) => Promise<PreparedJob<JobTable[K]['result']>>;
+};
+
+const PREPARERS: Preparers = {
+  async prepare(job) {
+    const images = await Promise.all(job.images.map((path) => imageFromFile(path)));
+    const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+    const keydiskBytes = job.keydisk ? (await stat(job.keydisk)).size : 0;
+    return {
+      plannedBytes: requiredBytes({ images, loader, syslinux }, keydiskBytes),
+      run: (disk, context) =>
+        prepareCard(disk, {
+          layout: job.layout ?? 'mbr',
+          images,
+          keydisk: job.keydisk ? { path: job.keydisk } : null,
+          loader,
+          syslinux,
+          ...(job.console ? { console: job.console } : {}),
+          loaderOptions: { onfail: job.onfail ?? 'shell' },
+          ...context,
+        }),
+    };
+  },
+  async add(job) {
+    const sources = await Promise.all(job.images.map((path) => imageFromFile(path)));
+    return {
+      run: (disk, context) =>
+        addImages(disk, sources, { ...(job.keep === undefined ? {} : { keep: job.keep }), ...context }),
+    };
+  },
+  async remove(job) {
+    return { run: async (disk) => ({ removed: await removeImages(disk, job.images) }) };
+  },
+  async verify() {
+    return { run: (disk, context) => verifyCard(disk, context) };
+  },
+  async 'loader-update'(job) {
+    const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
+    return {
+      run: (disk, context) =>
+        updateLoader(disk, { loader, syslinux, ...(job.force ? { force: true } : {}), ...context }),
+    };
+  },
+  async sources(job) {
+    return {
+      run: (disk) =>
+        setCardSources(disk, job.urls, {
+          ...(job.cardFallback === undefined ? {} : { cardFallback: job.cardFallback }),
+          ...(job.ip === undefined ? {} : { ip: job.ip }),
+        }),
+    };
+  },
+  async 'keydisk-place'(job) {
+    const data = job.keydisk === null ? createKeydiskImage() : await readKeydiskFile(job.keydisk);
+    checkKeydisk(data, job.keydisk ?? 'The new keydisk');
+    return {
+      run: (disk, context) =>
+        putKeydiskOnCard(disk, data, { ...(job.replace ? { replace: true } : {}), ...context }),
+    };
+  },
+  async 'keydisk-whole'(job) {
+    const data =
+      job.keydisk === null
+        ? createKeydiskImage(job.size ?? DEFAULT_KEYDISK_BYTES)
+        : await readKeydiskFile(job.keydisk);
+    checkKeydisk(data, job.keydisk ?? 'The new keydisk');
+    return { plannedBytes: data.length, run: (disk, context) => writeKeydiskToDevice(disk, data, context) };
+  },
+};
+
+export function prepareJob<J extends SingleJob>(job: J): Promise<PreparedJob<JobResult<J>>> {
+  const preparer = PREPARERS[job.kind] as (job: J) => Promise<PreparedJob<JobResult<J>>>;
+  return preparer(job);
+}
+
+/** Keydisks are a few MiB; a file far larger is refused before it is read into memory. */
+const MAX_KEYDISK_FILE = 64 * 1024 * 1024;
+
+export async function readKeydiskFile(path: string): Promise<Uint8Array> {
+  if ((await stat(path)).size > MAX_KEYDISK_FILE) {
+    throw new WriterError('source-refused', `${path} is far too large to be a keydisk. Nothing was written.`);
+  }
+  return readFile(path);
+}

@@ -1,0 +1,93 @@
+/**
+ * The Card view's side of the API: look at a card, verify it, and change it — images, keydisk, loader —
+ * each change a writer job (card-work.ts), each answered with a fresh look at the card.
+ */
+import { resolve } from 'node:path';
+import type { AddImagesRequest, AstcardApi } from '../../shared/api.js';
+import { readKeydiskFromCard, saveKeydisk } from '../core/card/keydisk.js';
+import { stageSources } from '../core/card/stage-images.js';
+import { openTarget } from '../core/card/target.js';
+import { ejectDrive } from '../core/writer/eject.js';
+import { AppError } from './app-error.js';
+import type { CardList } from './card-list.js';
+import type { CardWork } from './card-work.js';
+import type { Jobs } from './jobs.js';
+import { readKeydiskFile } from './keydisk.js';
+
+export type CardApi = Pick<
+  AstcardApi,
+  | 'inspectCard'
+  | 'verifyCard'
+  | 'addImages'
+  | 'removeImage'
+  | 'createKeydisk'
+  | 'importKeydisk'
+  | 'exportKeydisk'
+  | 'updateLoader'
+  | 'eject'
+>;
+
+export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
+  return {
+    inspectCard: (id) => work.look(id, true),
+    verifyCard: (id, jobId) => jobs.run(jobId, ({ progressFor }) => work.look(id, false, progressFor(id))),
+    async addImages(request: AddImagesRequest) {
+      await jobs.run(request.jobId, async ({ signal, progressFor }) => {
+        await list.card(request.cardId);
+        const onProgress = progressFor(request.cardId);
+        const staged = await stageSources(request.sources, null, { signal, onProgress });
+        try {
+          await work.change(request.cardId, { kind: 'add', images: staged.paths }, { onProgress, signal });
+        } finally {
+          await staged.cleanup();
+        }
+      });
+      return work.look(request.cardId, true);
+    },
+    async removeImage(id, name) {
+      await work.change(id, { kind: 'remove', images: [name] });
+      return work.look(id, true);
+    },
+    async createKeydisk(id, replace) {
+      await work.change(id, { kind: 'keydisk-place', keydisk: null, replace });
+      return work.look(id, true);
+    },
+    async importKeydisk(id, path, replace) {
+      // Read here first: an unreadable file is the user's to fix, said in their words, before any card work.
+      await readKeydiskFile(path);
+      await work.change(id, { kind: 'keydisk-place', keydisk: resolve(path), replace });
+      return work.look(id, true);
+    },
+    async exportKeydisk(id, path) {
+      await list.card(id);
+      const disk = await openTarget(id, { readOnly: true });
+      try {
+        await saveKeydisk(await readKeydiskFromCard(disk), path);
+      } finally {
+        await disk.close();
+      }
+    },
+    async updateLoader(id, jobId) {
+      await jobs.run(jobId, ({ signal, progressFor }) =>
+        work.change(id, { kind: 'loader-update' }, { onProgress: progressFor(id), signal }),
+      );
+      return work.look(id, true);
+    },
+    async eject(id) {
+      const summary = await list.card(id);
+      if (summary.kind === 'image-file') {
+        list.registry.removeImageFile(id);
+      } else {
+        const record = list.registry.drive(id)?.record;
+        if (!record || !(await ejectDrive(record))) {
+          throw new AppError(
+            'eject-failed',
+            `${summary.location} could not be ejected. Close any window showing its files and try again, or just unplug it.`,
+          );
+        }
+        list.registry.invalidate(id);
+      }
+      await list.publish(true);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The API the window talks to, implemented over the core. It knows nothing of Electron: main.ts gives it
+ * the system's file dialog, the dev/test bridge gives it none, and both carry it to the window unchanged.
+ * Each part of the contract lives in its own module; this one puts them together.
+ */
+import { resolve } from 'node:path';
+import type { AppInfo, AstcardApi, JobProgress, PickPurpose } from '../../shared/api.js';
+import { AppError } from './app-error.js';
+import { batchApi } from './batch.js';
+import { cardApi } from './card-api.js';
+import { CardList } from './card-list.js';
+import { CardWork } from './card-work.js';
+import { type DriveSource, drivelistSource, recordOf } from './drive-source.js';
+import { createFileImage } from './image-file.js';
+import { Jobs } from './jobs.js';
+import { networkApi } from './network-api.js';
+import { prepareApi } from './prepare-api.js';
+
+export interface ServiceOptions {
+  appVersion: string;
+  /** The system's file dialog (Electron); without one the window asks for a path. */
+  pickPath?: (purpose: PickPurpose) => Promise<string[] | null>;
+  drives?: DriveSource;
+  /** How often the drive list is polled while someone listens; hotplug shows within this. */
+  pollMs?: number;
+  /** How often a running station looks for newly inserted cards (1 s by default). */
+  stationPollMs?: number;
+}
+
+export interface AstcardService {
+  api: AstcardApi;
+  close(): void;
+}
+
+export function createAstcardService(options: ServiceOptions): AstcardService {
+  const list = new CardList(options.drives ?? drivelistSource, options.pollMs ?? 1000);
+  const { registry } = list;
+  const work = new CardWork(list);
+  const progressListeners = new Set<(progress: JobProgress) => void>();
+  const jobs = new Jobs((progress) => {
+    for (const listener of progressListeners) listener(progress);
+  });
+
+  const api: AstcardApi = {
+    async appInfo(): Promise<AppInfo> {
+      return {
+        version: options.appVersion,
+        loaderVersion: await work.appLoader(),
+        nativeDialogs: options.pickPath !== undefined,
+        platform: process.platform,
+      };
+    },
+    async listCards() {
+      await registry.refreshDrives();
+      return list.publish();
+    },
+    async openCardImage(path) {
+      const id = await registry.addImageFile(resolve(path));
+      const summary = await list.card(id);
+      if (summary.state.kind === 'file-missing') {
+        registry.removeImageFile(id);
+        throw new AppError(
+          'file-missing',
+          `There is no file at ${path}. Check the name, or make a new card image.`,
+        );
+      }
+      await list.publish();
+      return summary;
+    },
+    async createCardImage(path, size) {
+      await createFileImage(resolve(path), size);
+      return api.openCardImage(path);
+    },
+    async closeCardImage(id) {
+      registry.removeImageFile(id);
+      await list.publish();
+    },
+    ...cardApi(list, work, jobs),
+    ...prepareApi(list, work, jobs),
+    async cancelJob(jobId) {
+      jobs.cancel(jobId);
+    },
+    async pickPath(purpose) {
+      return options.pickPath ? options.pickPath(purpose) : null;
+    },
+    ...batchApi({
+      jobs,
+      card: (id) => list.card(id),
+      changed: () => list.publish(),
+      // The station looks at the same drive list as the Cards screen, re-read on each look.
+      drives: async () => {
+        await registry.refreshDrives();
+        const cards = await registry.summaries();
+        return cards.flatMap((summary) => {
+          const drive = summary.kind === 'drive' ? registry.drive(summary.id) : undefined;
+          return drive ? [recordOf(drive)] : [];
+        });
+      },
+      ...(options.stationPollMs !== undefined ? { stationPollMs: options.stationPollMs } : {}),
+    }),
+    ...networkApi({ jobs, card: (id) => list.card(id), work }),
+    onCardsChanged: (listener) => list.listen(listener),
+    onProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+  };
+  return { api, close: () => list.close() };
+}
