@@ -97,9 +97,14 @@ export class Directory {
     return undefined;
   }
 
+  /** Whether one more cluster keeps the directory within FAT's 65536 entries. */
+  canGrow(): boolean {
+    return !this.isFixedRoot && this.bytes.length + this.geometry.clusterSize <= MAX_DIRECTORY_BYTES;
+  }
+
   /** Appends a zeroed cluster in memory (the caller has allocated it and writes it out). */
   grow(cluster: number): void {
-    if (this.bytes.length + this.geometry.clusterSize > MAX_DIRECTORY_BYTES) {
+    if (!this.canGrow()) {
       throw new FatError('directory-too-large', `directory at cluster ${this.cluster} is full`);
     }
     const bigger = new Uint8Array(this.bytes.length + this.geometry.clusterSize);

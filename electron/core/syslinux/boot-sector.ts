@@ -1,24 +1,11 @@
-import { u8, u16, u32 } from '../block/little-endian.js';
+import { setU64, u8, u16, u32 } from '../block/little-endian.js';
+import { BPB, EBPB32 } from '../fat/boot-sector.js';
 import type { PatchArea } from './patch-area.js';
 import { SECTOR_SIZE } from './patch-area.js';
-import { setU64 } from './patch-ldlinux.js';
 import { SyslinuxError } from './syslinux-error.js';
 
-/** The FAT boot sector fields the installer reads (byte offsets). */
-const BS = {
-  bytesPerSector: 11,
-  sectorsPerCluster: 13,
-  reservedSectors: 14,
-  fats: 16,
-  rootEntries: 17,
-  totalSectors16: 19,
-  media: 21,
-  fatSize16: 22,
-  hiddenSectors: 28,
-  totalSectors32: 32,
-  fatSize32: 36,
-  signature: 510,
-} as const;
+/** The FAT boot sector fields the installer reads: the FAT layer's named offsets. */
+const BS = { ...BPB, fatSize32: EBPB32.fatSize32 } as const;
 
 /** SYSLINUX's jump and OEM name, then its boot code after the largest (FAT32) BPB, up to the signature. */
 const HEAD_END = 11;
@@ -61,11 +48,11 @@ export function checkBootableVolume(sector: Uint8Array): VolumeGeometry {
   }
   const total = u16(sector, BS.totalSectors16) || u32(sector, BS.totalSectors32);
   const fatSize = u16(sector, BS.fatSize16) || u32(sector, BS.fatSize32);
-  const rootEntries = u16(sector, BS.rootEntries);
-  const metadata = u16(sector, BS.reservedSectors) + u8(sector, BS.fats) * fatSize;
+  const rootEntries = u16(sector, BS.rootEntryCount);
+  const metadata = u16(sector, BS.reservedSectors) + u8(sector, BS.fatCount) * fatSize;
   const rootSectors = Math.ceil((rootEntries * 32) / SECTOR_SIZE);
   const dataSectors = total - metadata - rootSectors;
-  if (fatSize === 0 || u8(sector, BS.fats) === 0 || dataSectors <= 0) {
+  if (fatSize === 0 || u8(sector, BS.fatCount) === 0 || dataSectors <= 0) {
     throw new SyslinuxError('no-fat-volume', 'the BPB describes no data area');
   }
   const clusters = Math.floor(dataSectors / perCluster);

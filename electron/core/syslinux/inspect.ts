@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BlockDevice } from '../block/block-device.js';
-import { u32 } from '../block/little-endian.js';
+import { u32, u64 } from '../block/little-endian.js';
 import { isValidAdvCopy } from './adv.js';
 import type { SyslinuxBinaries } from './binaries.js';
 import { findDword } from './binaries.js';
@@ -11,7 +11,6 @@ import { LDLINUX_C32, LDLINUX_SYS } from './install.js';
 import { locateVolume } from './locate-volume.js';
 import { singleActivePartition } from './mbr-boot.js';
 import { dwordSum, LDLINUX_MAGIC, type PatchArea, readPatchArea, SECTOR_SIZE } from './patch-area.js';
-import { u64 } from './patch-ldlinux.js';
 import { readExtentTable } from './read-extents.js';
 import { SyslinuxError } from './syslinux-error.js';
 import type { SyslinuxVolumeAccess } from './volume-access.js';

@@ -1,4 +1,4 @@
-import { setU16, setU32, u32 } from '../block/little-endian.js';
+import { setU16, setU32, setU64 } from '../block/little-endian.js';
 import { ADV_COPIES } from './adv.js';
 import { sectorsToExtents } from './extents.js';
 import {
@@ -18,15 +18,6 @@ export interface PatchedLdlinux {
   /** The image's first sector: the boot sector loads it and it loads the rest through the extent table. */
   firstSector: number;
   patchArea: PatchArea;
-}
-
-export function setU64(bytes: Uint8Array, offset: number, value: number): void {
-  setU32(bytes, offset, value >>> 0);
-  setU32(bytes, offset + 4, Math.floor(value / 0x1_0000_0000));
-}
-
-export function u64(bytes: Uint8Array, offset: number): number {
-  return u32(bytes, offset) + u32(bytes, offset + 4) * 0x1_0000_0000;
 }
 
 /**

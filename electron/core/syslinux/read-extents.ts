@@ -1,7 +1,6 @@
-import { u16 } from '../block/little-endian.js';
+import { u16, u64 } from '../block/little-endian.js';
 import type { Extent } from './extents.js';
 import { EXTENT_SIZE, type PatchArea } from './patch-area.js';
-import { u64 } from './patch-ldlinux.js';
 
 /** The extents an installed ldlinux.sys records, up to the first empty slot. */
 export function readExtentTable(image: Uint8Array, area: PatchArea): Extent[] {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { setU16 } from '../../../electron/core/block/little-endian.js';
+import { setU16, u64 } from '../../../electron/core/block/little-endian.js';
 import type { SyslinuxBinaries } from '../../../electron/core/syslinux/binaries.js';
 import { extentsToSectors } from '../../../electron/core/syslinux/extents.js';
 import {
@@ -9,7 +9,7 @@ import {
   LDLINUX_MAGIC,
   readPatchArea,
 } from '../../../electron/core/syslinux/patch-area.js';
-import { patchLdlinux, u64 } from '../../../electron/core/syslinux/patch-ldlinux.js';
+import { patchLdlinux } from '../../../electron/core/syslinux/patch-ldlinux.js';
 import { readExtentTable } from '../../../electron/core/syslinux/read-extents.js';
 import { SyslinuxError } from '../../../electron/core/syslinux/syslinux-error.js';
 import { shippedBinaries } from './binaries-fixture.js';
