@@ -2,7 +2,11 @@
 // Builds dist/loader/astcard-plan.js: shared/ and loader/plan/ compiled to ES5 and bundled into one
 // self-contained script that Debian's mujs runs inside the loader. No dependencies beyond TypeScript.
 //
-// Usage: node scripts/build-shared-es5.mjs [--out <file>]
+// Usage: node scripts/build-shared-es5.mjs [--out <file>] [--library]
+//
+// The loader's bundle holds only the modules the plan CLI reaches: mujs compiles the whole file at every
+// start, and every start is on the boot path. --library adds all of shared/ (for the tests that run the
+// shared vectors under mujs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -18,6 +22,7 @@ const outFile =
 const emitDir = join(dirname(outFile), 'plan-es5');
 const entry = 'loader/plan/main';
 const library = 'shared/index';
+const withLibrary = process.argv.includes('--library');
 
 function tsc(...args) {
   const compiler = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -57,13 +62,34 @@ const SHIM = `
     return module.exports;
   }`;
 
+/** The emitted modules reachable from `roots` by their require() calls, in file order. */
+function reachable(roots) {
+  const bodies = new Map(
+    listJs(emitDir).map((path) => [
+      relative(emitDir, path).split(sep).join('/').replace(/\.js$/, ''),
+      readFileSync(path, 'utf8').replace(/\r\n/g, '\n').trimEnd(),
+    ]),
+  );
+  const wanted = new Set();
+  const visit = (id) => {
+    if (wanted.has(id)) return;
+    const body = bodies.get(id);
+    if (body === undefined) throw new Error(`build-shared-es5: ${id} was not emitted`);
+    wanted.add(id);
+    for (const match of body.matchAll(/require\("(\.[^"]+)"\)/g)) {
+      const target = relative(emitDir, resolve(emitDir, id, '..', match[1].replace(/\.js$/, '')));
+      visit(target.split(sep).join('/'));
+    }
+  };
+  for (const id of roots) visit(id);
+  return [...bodies].filter(([id]) => wanted.has(id));
+}
+
 function bundle() {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-  const modules = listJs(emitDir).map((path) => {
-    const id = relative(emitDir, path).split(sep).join('/').replace(/\.js$/, '');
-    const body = readFileSync(path, 'utf8').replace(/\r\n/g, '\n').trimEnd();
-    return `  ${JSON.stringify(id)}: function (exports, require, module) {\n${body}\n  }`;
-  });
+  const modules = reachable(withLibrary ? [entry, library] : [entry]).map(
+    ([id, body]) => `  ${JSON.stringify(id)}: function (exports, require, module) {\n${body}\n  }`,
+  );
   return [
     '// astcard-plan.js: the boot policy for the loader, built by scripts/build-shared-es5.mjs',
     '// from shared/ and loader/plan/ (ES5, for mujs). Generated; do not edit.',
@@ -73,7 +99,9 @@ function bundle() {
     modules.join(',\n'),
     '  };',
     SHIM,
-    `  return { require: requireModule, shared: requireModule(${JSON.stringify(library)}) };`,
+    withLibrary
+      ? `  return { require: requireModule, shared: requireModule(${JSON.stringify(library)}) };`
+      : '  return { require: requireModule };',
     '})();',
     '// A test harness sets ASTCARD_LIBRARY_ONLY before loading this file to get the library alone.',
     `if (typeof ASTCARD_LIBRARY_ONLY === 'undefined') astcard.require(${JSON.stringify(entry)});`,

@@ -1,9 +1,22 @@
 #!/usr/bin/env node
 /** The `astcard` command line: prepare and inspect AstLinux cards. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultAssetsDir } from '../core/card/assets.js';
 import { COMMANDS } from './commands/index.js';
+import type { Command } from './commands/support.js';
 import { createOutput, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
-const VERSION = '0.1.0';
+/** The version in the checkout's (or the installed package's) package.json: one place says it. */
+function version(): string {
+  const manifest = join(defaultAssetsDir(), '..', 'package.json');
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** One command's help: what it does and how to call it. */
+function commandHelp(command: Command): string {
+  return [`astcard ${command.name} — ${command.summary}`, '', `usage: astcard ${command.usage}`].join('\n');
+}
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -31,10 +44,14 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version') {
-    process.stdout.write(`astcard ${VERSION}\n`);
+    process.stdout.write(`astcard ${version()}\n`);
     return EXIT_OK;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return EXIT_OK;
+  }
   try {
     if (!command) throw new UsageError(`"${name}" is not an astcard command; see astcard --help.`);
     await command.run(rest, out);

@@ -1,6 +1,7 @@
 /**
  * The generic server side of the API contract, shared by Electron's IPC and the dev/test WebSocket: one
- * call by name with checked arguments, one reply as data; every event forwarded to one sender.
+ * call by a known method name with an argument list (each method checks its own arguments), one reply as
+ * data; every event forwarded to one sender.
  */
 import { API_EVENTS, type ApiError, type ApiEventName, type AstcardApi } from '../../shared/api.js';
 import { isApiMethod, toApiError } from '../../shared/api-transport.js';

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeImage, fsckCard, mtoolsImage, removeScratch, scratch } from '../core/card/card-fixtures.js';
@@ -15,6 +15,23 @@ function astcard(...args: string[]) {
 afterAll(removeScratch);
 
 describe('astcard CLI', () => {
+  it('answers <command> --help with that command’s help, runs nothing, and reads its version from package.json', () => {
+    for (const [args, usage] of [
+      [['add', '--help'], /^usage: astcard add <target> <image\|archive\|url>…/m],
+      // Even with a target named: --help never runs the command.
+      [['prepare', '/dev/sda', '--image', 'x.img', '-h'], /^usage: astcard prepare <target> --image/m],
+      [['keydisk', '--help'], /^usage: astcard keydisk create <card>/m],
+    ] as const) {
+      const run = astcard(...args);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^astcard ${args[0]} — `));
+      expect(run.stdout).toMatch(usage);
+      expect(run.stderr).toBe('');
+    }
+    const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+    expect(astcard('--version').stdout).toBe(`astcard ${version}\n`);
+  });
+
   it('prepares a new card image and inspects it, in plain words and as JSON', () => {
     const card = join(dir, 'card.img');
     const old = fakeImage(dir, '0.4.0', 300_000);

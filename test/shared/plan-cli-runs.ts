@@ -24,7 +24,7 @@ export function planBundleForFile(prefix: string): PlanBundle {
   beforeAll(() => {
     state.work = mkdtempSync(join(tmpdir(), prefix));
     state.bundle = join(state.work, 'astcard-plan.js');
-    execFileSync(process.execPath, ['scripts/build-shared-es5.mjs', '--out', state.bundle], {
+    execFileSync(process.execPath, ['scripts/build-shared-es5.mjs', '--out', state.bundle, '--library'], {
       stdio: 'pipe',
     });
   });

@@ -220,13 +220,7 @@ function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
   return (
     <section className="panel" aria-labelledby="keydisk-title">
       <h2 id="keydisk-title">Keydisk</h2>
-      <p>
-        {keydisk.present
-          ? `On the card${keydisk.size !== null ? ` (${formatBytes(keydisk.size)})` : ''}${
-              keydisk.location && !keydisk.location.startsWith('card:') ? ` at ${keydisk.location}` : ''
-            }`
-          : 'None'}
-      </p>
+      <p>{keydiskWhere(keydisk)}</p>
       <div className="actions">
         <button
           type="button"
@@ -290,4 +284,17 @@ function LoaderPanel({ view, busy }: { view: CardView; busy: boolean }) {
       </div>
     </section>
   );
+}
+
+/** Where the keydisk is: on the card (kd.img), or on another disk the loader finds by label or UUID. */
+function keydiskWhere(keydisk: CardView['keydisk']): string {
+  if (!keydisk.present) return 'None';
+  const location = keydisk.location ?? '';
+  if (location === '' || location.startsWith('card:')) {
+    return `On the card${keydisk.size !== null ? ` (${formatBytes(keydisk.size)})` : ''}`;
+  }
+  const [kind, value] = [location.slice(0, location.indexOf(':')), location.slice(location.indexOf(':') + 1)];
+  if (kind === 'label') return `Not on this card: the loader looks for a disk labelled ${value}`;
+  if (kind === 'uuid') return `Not on this card: the loader looks for the disk with UUID ${value}`;
+  return `Not on this card: the loader looks for ${location}`;
 }
