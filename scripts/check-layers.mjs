@@ -65,6 +65,26 @@ const rules = [
   })),
 ];
 
+/** Inside electron/core, a folder may import only the folders before it (and itself, and errors.ts). */
+const CORE_ORDER = [
+  'block',
+  'fat',
+  'mbr',
+  'syslinux',
+  'image-content',
+  'settings',
+  'signing',
+  'card',
+  'drives',
+  'writer',
+  'batch',
+];
+
+function coreFolder(rel) {
+  const match = /^electron\/core\/([^/]+)\//.exec(rel);
+  return match ? match[1] : null;
+}
+
 /** The rule a file falls under: the deepest layer folder holding it. */
 function ruleFor(path) {
   const rel = relative(root, path).split(sep).join('/');
@@ -119,6 +139,13 @@ for (const file of top.flatMap((dir) => [...sourceFiles(join(root, dir))])) {
         .join('/');
       if (!rule.allowed.some((layer) => target === layer || target.startsWith(`${layer}/`))) {
         problems.push(`${where}: imports ${spec} (${target}), outside what ${rule.layer}/ may use`);
+      }
+      const from = coreFolder(where.split(sep).join('/'));
+      const to = coreFolder(target);
+      if (from && to && from !== to) {
+        const [a, b] = [CORE_ORDER.indexOf(from), CORE_ORDER.indexOf(to)];
+        if (a < 0 || b < 0) problems.push(`${where}: core folder ${a < 0 ? from : to} is not in CORE_ORDER`);
+        else if (b > a) problems.push(`${where}: core/${from} imports core/${to}, which comes after it`);
       }
     } else if (
       spec.startsWith('node:') ||
