@@ -7,6 +7,7 @@ import { loader } from './loader.js';
 import { prepare } from './prepare.js';
 import { publish } from './publish.js';
 import { remove } from './remove.js';
+import { settings } from './settings.js';
 import { source } from './source.js';
 import type { Command } from './support.js';
 import { verify } from './verify.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   verify,
   loader,
   keydisk,
+  settings,
   batch,
   publish,
   source,

@@ -18,6 +18,8 @@ const NEXT_STEP: Record<JobKind, string> = {
   'loader-update':
     'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
   'keydisk-place': 'Put the card back in and place the keydisk again.',
+  settings:
+    'The keydisk is replaced in one rename, so it holds either the old or the new settings. Put the card back in and set them again.',
   'keydisk-whole': 'What is on it now is not a keydisk: put it back in and make the keydisk again.',
   provision:
     'What is on it now cannot be trusted: put it back in (or use another card) and run it through the batch again.',

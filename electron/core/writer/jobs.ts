@@ -6,6 +6,7 @@
  * as a regular file the user can read.
  */
 
+import type { ChangedSettings } from '../card/card-settings.js';
 import type { AddImagesResult } from '../card/images.js';
 import type { PlacedKeydisk, WholeKeydisk } from '../card/keydisk.js';
 import type { UpdateLoaderResult } from '../card/loader-update.js';
@@ -43,6 +44,8 @@ export interface JobTable {
    * unless cardFallback is false, and a static address (null: DHCP; left out: keep the card's).
    */
   sources: { fields: { urls: string[]; cardFallback?: boolean; ip?: string | null }; result: CardSources };
+  /** The PBX's settings in its keydisk's user.conf: values to set and variables to unset, checked there. */
+  settings: { fields: { set?: Record<string, string>; unset?: string[] }; result: ChangedSettings };
   /**
    * A batch's cards: the same images onto every target the job names (each image read once for all of
    * them), each card with its own keydisk, then each read back and checked. One card failing fails that
@@ -116,6 +119,18 @@ const FIELDS: { [K in JobKind]: Record<keyof JobTable[K]['fields'], FieldCheck> 
     urls: (value) => Array.isArray(value) && value.length <= 64 && value.every(isString),
     cardFallback: optional(isBoolean),
     ip: optional(isPathOrNull),
+  },
+  // The names and values themselves are checked by the settings model, with AstLinux's rules.
+  settings: {
+    set: optional(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length <= 256 &&
+        Object.values(value).every((entry) => typeof entry === 'string' && entry.length < 4096),
+    ),
+    unset: optional((value) => Array.isArray(value) && value.length <= 256 && value.every(isString)),
   },
   provision: {
     images: isNonEmptyStringList,

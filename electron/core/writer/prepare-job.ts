@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 
 import type { BlockDevice } from '../block/block-device.js';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../card/assets.js';
+import { changeSettingsOnCard } from '../card/card-settings.js';
 import { imageFromFile } from '../card/image-source.js';
 import { addImages, removeImages } from '../card/images.js';
 import {
@@ -93,6 +94,10 @@ const PREPARERS: Preparers = {
           ...(job.ip === undefined ? {} : { ip: job.ip }),
         }),
     };
+  },
+  async settings(job) {
+    const changes = { ...(job.set ? { set: job.set } : {}), ...(job.unset ? { unset: job.unset } : {}) };
+    return { run: (disk, context) => changeSettingsOnCard(disk, changes, context) };
   },
   async 'keydisk-place'(job) {
     const data = job.keydisk === null ? createKeydiskImage() : await readKeydiskFile(job.keydisk);
