@@ -10,6 +10,10 @@ packages=(
   dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
   # boot tests under software emulation; a user-space NFS server for the nfs:// network-boot test
   qemu-system-x86 nfs-ganesha nfs-ganesha-vfs
+  # UEFI: EFI SYSLINUX for the cards, OVMF firmware for the UEFI boot tests
+  syslinux-efi ovmf
+  # signed images: Debian's signify, the oracle for astcard's own signify-compatible signatures
+  signify-openbsd
   # UI tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
   # native npm modules (drivelist builds from source when its prebuilt binary cannot be fetched)
