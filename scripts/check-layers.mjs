@@ -78,6 +78,7 @@ const CORE_ORDER = [
   'drives',
   'writer',
   'batch',
+  'try',
 ];
 
 function coreFolder(rel) {

@@ -10,6 +10,7 @@ import { remove } from './remove.js';
 import { settings } from './settings.js';
 import { source } from './source.js';
 import type { Command } from './support.js';
+import { tryBoot } from './try.js';
 import { verify } from './verify.js';
 
 /** Every astcard command, in the order --help lists them. */
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   add,
   remove,
   verify,
+  tryBoot,
   loader,
   keydisk,
   settings,
