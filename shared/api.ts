@@ -69,6 +69,19 @@ export interface CardSummary {
   access?: 'ok' | 'confirm' | 'type-name' | 'blocked';
   /** What the user types, exactly, to confirm a type-name drive: `sdb`, `disk2`, `PhysicalDrive1`. */
   confirmName?: string;
+  /**
+   * A job working on the card now. Its state is what it was before the job (or unknown, when the job erases
+   * it): a window shows the job's progress instead, and reads the card again once the job is gone.
+   */
+  job?: CardJob;
+}
+
+/** What a running job does to a card: changes it (everything but verify), or reads it back (verify). */
+export type CardJobKind = 'prepare' | 'add' | 'verify' | 'loader-update' | 'batch' | 'station';
+
+export interface CardJob {
+  jobId: string;
+  kind: CardJobKind;
 }
 
 export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
@@ -101,6 +114,12 @@ export interface CardView {
   quick: boolean;
 }
 
+/**
+ * One report of a running job, for one card: the phase it is in (how far that phase is, in its own
+ * done/total, speed and time left), and where the whole job stands for this card (`overall`, which never
+ * goes back when a phase ends and the next starts at 0). The window shows `overall` with the phase named
+ * beside it.
+ */
 export interface JobProgress {
   jobId: string;
   cardId: string;
@@ -109,7 +128,10 @@ export interface JobProgress {
   done: number;
   total: number;
   speed?: number;
+  /** Seconds the phase still needs at its speed. */
   etaSeconds?: number;
+  /** The whole job for this card, 0 to 1, weighted by the bytes each phase moves (see overallProgress). */
+  overall: number;
 }
 
 export type KeydiskChoice = { mode: 'none' } | { mode: 'import'; path: string } | { mode: 'new' };
@@ -163,14 +185,32 @@ export interface BatchRequest {
   keydisk: KeydiskChoice;
   /** Per-card values (hostname, ip, gateway…), one row per card; needs a keydisk. */
   csvPath?: string;
+  /**
+   * The name has a report already and these cards go into it, taking the CSV rows its cards have not
+   * used. Without this, a name with a report is refused (see checkBatch).
+   */
+  addToReport?: boolean;
+}
+
+/** What a batch name and CSV would start from: the report kept under that name, and the rows still free. */
+export interface BatchCheck {
+  /** The folder the report goes into (the name with spaces and odd characters made safe). */
+  folder: string;
+  /** Cards the report under this name already holds (0: a new report). */
+  verified: number;
+  failed: number;
+  /** Rows of the CSV, and how many of them no card of this batch has taken (null without a CSV). */
+  rows: number | null;
+  rowsLeft: number | null;
 }
 
 /**
  * Station mode: every card inserted while it runs that passes the rules is provisioned at once, until
  * `count` cards are verified (or the job is cancelled). Cards already present when it starts are left alone.
  * Progress comes as `progress` events of the job: one per slot (cardId = the drive; phase `waiting`, a
- * write phase, `done`, `failed`, or `refused` with the reason as item) and the running counter under
- * STATION_COUNTER (done = verified cards, total = count, item = failed cards).
+ * write phase, `done`, `failed`, or `refused` with the reason as item), the running counter under
+ * STATION_COUNTER (done = verified cards, total = count, item = failed cards), and the images being made
+ * ready first under STATION_IMAGES.
  */
 export interface StationRequest {
   jobId: string;
@@ -185,10 +225,15 @@ export interface StationRequest {
   maxBytes?: number;
   /** Only cards that are not AstLinux cards yet, or only ones that are; any by default. */
   only?: 'any' | 'empty' | 'astlinux';
+  /** As in BatchRequest: go on with the report of a name used before. */
+  addToReport?: boolean;
 }
 
 /** The cardId of a station's running counter in its progress events. */
 export const STATION_COUNTER = 'station:counter';
+
+/** The cardId of a station's images being downloaded or unpacked, before it takes cards. */
+export const STATION_IMAGES = 'station:images';
 
 /** One card's line in a batch report. */
 export interface BatchCardRecord {
@@ -279,6 +324,8 @@ export interface AstcardApi {
   pickPath(purpose: PickPurpose): Promise<string[] | null>;
   /** Writes every card of the batch at once; each card's line is in the report as soon as it is done. */
   runBatch(request: BatchRequest): Promise<BatchCardRecord[]>;
+  /** What starting a batch under this name (and with this CSV) would go on from; reads, never writes. */
+  checkBatch(name: string, csvPath?: string): Promise<BatchCheck>;
   /** Every batch report kept by the app, newest first. */
   batchHistory(): Promise<BatchHistoryEntry[]>;
   exportBatchReport(name: string, path: string, format: 'csv' | 'json'): Promise<void>;
@@ -332,6 +379,7 @@ export const API_METHODS = [
   'cancelJob',
   'pickPath',
   'runBatch',
+  'checkBatch',
   'batchHistory',
   'exportBatchReport',
   'runStation',

@@ -26,7 +26,8 @@ function corruptOnCard(card: string, name: string): void {
   const out = spawnSync('mcopy', ['-n', '-i', `${card}@@1M`, `::${name}`, copy]);
   expect(out.status).toBe(0);
   const bytes = readFileSync(copy);
-  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
   writeFileSync(copy, bytes);
   expect(spawnSync('mcopy', ['-o', '-i', `${card}@@1M`, copy, `::${name}`]).status).toBe(0);
 }

@@ -23,6 +23,7 @@ import {
   mtoolsRead,
   scratch,
 } from '../../test/core/card/card-fixtures.js';
+import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
@@ -116,8 +117,10 @@ describe.skipIf(noChromium !== null)(
           .getByRole('checkbox')
           .check();
       await ui.screenshot('batch-setup');
+      await expectNoAxeViolations(page, 'the batch set-up');
       await page.getByRole('button', { name: /^Erase and write 3 cards/ }).click();
       await see.text(page.getByRole('alertdialog'), 'will be erased');
+      await expectNoAxeViolations(page, 'the batch confirmation');
 
       // Every state each card row passes through, as the window shows it.
       // (A script string: this file is compiled without the DOM library.)
@@ -135,6 +138,7 @@ describe.skipIf(noChromium !== null)(
       await page.getByRole('alertdialog').getByRole('button', { name: 'Erase and write' }).click();
       await see.visible(page.getByRole('heading', { name: 'Writing the batch' }));
       await ui.screenshot('batch-running');
+      await expectNoAxeViolations(page, 'a batch running');
       await see.text(page.locator('#batch-run'), 'Batch finished: 3 of 3 cards verified', 60_000);
       await ui.screenshot('batch-done');
       const states = (await page.evaluate('window.batchStates')) as string[];
@@ -156,12 +160,13 @@ describe.skipIf(noChromium !== null)(
       expect(hosts.size).toBe(3);
 
       const entry = page.getByTestId('batch-history-entry').filter({ hasText: 'order-7' });
-      await see.text(entry, '3 of 3 cards verified');
+      await see.text(entry, 'order-7: 3 cards verified');
       await entry.locator('summary').click();
       await entry.getByLabel('Save report as').fill(exported);
       await entry.getByRole('button', { name: 'Export report' }).click();
       await see.visible(page.getByText(`Report saved to ${exported}`));
       await ui.screenshot('batch-history');
+      await expectNoAxeViolations(page, 'the batch reports');
       const lines = readFileSync(exported, 'utf8').trim().split('\n');
       expect(lines).toHaveLength(4);
       expect(lines[0]).toMatch(/^batch,slot,target,model,serial,size,fatSerial/);
@@ -184,6 +189,7 @@ describe.skipIf(noChromium !== null)(
       await page.getByLabel(/^Smallest card/).fill('0.05');
       await page.getByLabel('Which cards').selectOption('empty');
       await ui.screenshot('station-setup');
+      await expectNoAxeViolations(page, 'the station set-up');
       await page.getByRole('button', { name: 'Start the station…' }).click();
       await see.text(page.getByRole('alertdialog'), 'will be erased without asking');
       await page.getByRole('alertdialog').getByRole('button', { name: 'Start the station' }).click();
@@ -201,10 +207,12 @@ describe.skipIf(noChromium !== null)(
       const first = insert('first.card', '64M');
       await see.text(counter, '1 of 2 cards verified', 60_000);
       await ui.screenshot('station-running');
+      await expectNoAxeViolations(page, 'a station running');
       const second = insert('second.card', '64M');
       await see.text(counter, '2 of 2 cards verified', 60_000);
       await see.visible(page.getByRole('heading', { name: 'Station stopped' }));
       await ui.screenshot('station-done');
+      await expectNoAxeViolations(page, 'a station stopped');
 
       const hosts = new Set<string>();
       for (const card of [first, second]) {
@@ -222,7 +230,7 @@ describe.skipIf(noChromium !== null)(
       }
 
       const entry = page.getByTestId('batch-history-entry').filter({ hasText: 'station-9' });
-      await see.text(entry, '2 of 2 cards verified');
+      await see.text(entry, 'station-9: 2 cards verified');
     }, 180_000);
   },
 );

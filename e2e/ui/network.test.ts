@@ -16,6 +16,7 @@ import {
   preparedCard,
   scratch,
 } from '../../test/core/card/card-fixtures.js';
+import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
@@ -106,6 +107,7 @@ describe.skipIf(noChromium !== null)(
       await section().scrollIntoViewIfNeeded();
       mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
       copyFileSync(await ui.screenshot('card-network-edit'), join(DOCS_SCREENSHOTS, 'card-network-edit.png'));
+      await expectNoAxeViolations(page, 'network boot, editing');
       await save.click();
 
       await see.text(section(), 'Saved in the card’s syslinux.cfg');
@@ -123,6 +125,7 @@ describe.skipIf(noChromium !== null)(
       expect(fsckCard(card, 'mbr').status).toBe(0);
 
       copyFileSync(await ui.screenshot('card-network'), join(DOCS_SCREENSHOTS, 'card-network.png'));
+      await expectNoAxeViolations(page, 'network boot, saved');
     });
 
     test('an address the loader would refuse shows its reason and is not saved', async () => {
@@ -168,7 +171,7 @@ describe.skipIf(noChromium !== null)(
       // The card list says the network comes first, from the card doctor reading the card itself.
       await see.visible(
         page.getByRole('button', {
-          name: new RegExp(`${basename(card)}: AstLinux card — network first, then boots 1\\.1\\.0`),
+          name: new RegExp(`^${basename(card)}\\b.*AstLinux card — network first, then boots 1\\.1\\.0`),
         }),
       );
       await page.getByRole('button', { name: 'Publish for network boot…' }).click();
@@ -177,11 +180,13 @@ describe.skipIf(noChromium !== null)(
       await typePaths(page, [older, newer]);
       await see.count(panel.getByRole('list', { name: 'Images to publish' }).getByRole('listitem'), 2);
       await panel.getByLabel('Folder to publish into').fill(published);
+      await expectNoAxeViolations(page, 'publish for network boot');
       await panel.getByRole('button', { name: 'Publish', exact: true }).click();
       const result = page.getByTestId('publish-result');
       await see.text(result, `Published AstLinux-1.0.0.img, AstLinux-1.1.0.img into ${published}.`, 30_000);
       await see.text(result, 'astlinux.source=http://<server>/astlinux/');
       copyFileSync(await ui.screenshot('publish-done'), join(DOCS_SCREENSHOTS, 'publish-done.png'));
+      await expectNoAxeViolations(page, 'publish for network boot, done');
 
       expect(readdirSync(published).sort()).toEqual([
         'AstLinux-1.0.0.img',

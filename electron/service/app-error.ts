@@ -19,7 +19,11 @@ export type AppErrorCode =
   /** The drive would not eject. */
   | 'eject-failed'
   /** A card image could not be created where asked. */
-  | 'create-failed';
+  | 'create-failed'
+  /** The batch name has a report already, and nobody said to add to it. */
+  | 'batch-exists'
+  /** The CSV has fewer rows left for this batch than it has cards to make. */
+  | 'not-enough-rows';
 
 export class AppError extends AstcardError {
   declare readonly code: AppErrorCode;

@@ -5,16 +5,18 @@
  */
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   type AstcardApi,
+  type BatchCheck,
   type BatchHistoryEntry,
   type BatchRequest,
   type CardSummary,
   STATION_COUNTER,
+  STATION_IMAGES,
   type StationRequest,
 } from '../../shared/api.js';
-import type { CardStepPhase, Progress } from '../../shared/progress.js';
+import { type CardStepPhase, type Progress, preparePhases, stagedPhases } from '../../shared/progress.js';
 import { type BatchOptions, type BatchTarget, type CardStatus, runBatch } from '../core/batch/batch-job.js';
 import { BatchReport, REPORT_CSV, readReport, readUsedRows } from '../core/batch/batch-report.js';
 import { parseCardValues } from '../core/batch/card-values.js';
@@ -25,6 +27,7 @@ import { type StationDrives, stationArrivals } from '../core/batch/station-arriv
 import { createKeydiskImage } from '../core/card/keydisk.js';
 import { stageImages } from '../core/card/stage-images.js';
 import { AppError } from './app-error.js';
+import { jobSizes } from './job-plans.js';
 import type { Jobs } from './jobs.js';
 import { readKeydiskFile } from './keydisk.js';
 
@@ -33,6 +36,8 @@ export interface BatchDeps {
   card(id: string): Promise<CardSummary>;
   /** Tells the card list its cards changed. */
   changed(): Promise<unknown>;
+  /** Tells the card list these cards were written: what it knew of them is gone, and read again. */
+  forget(ids: string[]): Promise<unknown>;
   /** Where batch reports live; ASTCARD_BATCH_DIR or ~/.astcard/batches by default. */
   reportRoot?: string;
   /** The drives plugged in now (re-read on each call): where a station's cards appear. */
@@ -41,7 +46,10 @@ export interface BatchDeps {
   stationPollMs?: number;
 }
 
-type BatchApi = Pick<AstcardApi, 'runBatch' | 'batchHistory' | 'exportBatchReport' | 'runStation'>;
+type BatchApi = Pick<
+  AstcardApi,
+  'runBatch' | 'checkBatch' | 'batchHistory' | 'exportBatchReport' | 'runStation'
+>;
 
 export function batchApi(deps: BatchDeps): BatchApi {
   const root = () =>
@@ -53,6 +61,36 @@ export function batchApi(deps: BatchDeps): BatchApi {
       .replace(/^[.-]+/, '');
     if (!safe) throw new AppError('nothing-chosen', 'Give the batch a name (an order number, a date…).');
     return join(root(), safe);
+  };
+  const check = async (name: string, csvPath?: string): Promise<BatchCheck> => {
+    const dir = folder(name);
+    const cards = await readReport(dir);
+    const verified = cards.filter((card) => card.verified).length;
+    let rows: number | null = null;
+    let rowsLeft: number | null = null;
+    if (csvPath?.trim()) {
+      const values = parseCardValues(await readCsv(csvPath.trim()));
+      const used = await readUsedRows(dir);
+      rows = values.length;
+      rowsLeft = values.filter((row) => !used.has(row.id)).length;
+    }
+    return { folder: basename(dir), verified, failed: cards.length - verified, rows, rowsLeft };
+  };
+  /**
+   * Refused before any card is touched: a name whose report would be added to without the user saying
+   * so, and a CSV with fewer rows left than cards to make (each of them would fail for want of a row).
+   */
+  const refuseStart = async (request: BatchRequest | StationRequest, cards: number) => {
+    const found = await check(request.name, request.csvPath);
+    if (found.verified + found.failed > 0 && !request.addToReport) {
+      throw new AppError(
+        'batch-exists',
+        `There is a report of a batch named "${found.folder}" already (${found.verified} verified, ${found.failed} failed). Give this batch another name, or choose to add these cards to that report.`,
+      );
+    }
+    if (found.rowsLeft !== null && found.rowsLeft < cards) {
+      throw new AppError('not-enough-rows', rowsShortMessage(found, cards));
+    }
   };
   /** The report folder, and where each card's keydisk comes from: a template, its CSV rows, or nothing. */
   const keydisksFor = async (request: BatchRequest | StationRequest) => {
@@ -66,7 +104,7 @@ export function batchApi(deps: BatchDeps): BatchApi {
         ? { template, rows }
         : { data: template }
       : null;
-    return { dir, keydisk };
+    return { dir, keydisk, keydiskBytes: template?.length ?? 0 };
   };
 
   return {
@@ -81,32 +119,48 @@ export function batchApi(deps: BatchDeps): BatchApi {
       if (system) {
         throw new AppError('system-drive', `${system.location} is a system drive; a batch never writes one.`);
       }
-      const { dir, keydisk } = await keydisksFor(request);
-      return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        const targets: BatchTarget[] = await Promise.all(
-          cards.map((card, index) => batchTarget(card, index)),
-        );
-        const images = await stageImages(request.images, {
-          signal,
-          onProgress: (progress) => {
-            for (const card of cards) progressFor(card.id)(progress);
+      await refuseStart(request, cards.length);
+      const { dir, keydisk, keydiskBytes } = await keydisksFor(request);
+      const ids = cards.map((card) => card.id);
+      return deps.jobs
+        .run(
+          request.jobId,
+          async ({ signal, progressFor, plan, release }) => {
+            plan(preparePhases(await jobSizes(request.images, keydiskBytes)));
+            const targets: BatchTarget[] = await Promise.all(
+              cards.map((card, index) => batchTarget(card, index)),
+            );
+            const images = await stageImages(request.images, {
+              signal,
+              onProgress: (progress) => {
+                for (const card of cards) progressFor(card.id)(progress);
+              },
+            });
+            try {
+              return await runBatch(targets, {
+                batch: request.name,
+                images: images.paths,
+                keydisk,
+                report: await BatchReport.open(dir),
+                signal,
+                onStatus: (status) => {
+                  progressFor(status.target)(cardProgress(status));
+                  if (status.state === 'done' || status.state === 'failed') {
+                    release(status.target);
+                    void deps.forget([status.target]);
+                  }
+                },
+              });
+            } finally {
+              await images.cleanup();
+            }
           },
-        });
-        try {
-          return await runBatch(targets, {
-            batch: request.name,
-            images: images.paths,
-            keydisk,
-            report: await BatchReport.open(dir),
-            signal,
-            onStatus: (status) => progressFor(status.target)(cardProgress(status)),
-          });
-        } finally {
-          await images.cleanup();
-          await deps.changed();
-        }
-      });
+          { kind: 'batch', cards: ids },
+        )
+        .finally(() => deps.forget(ids));
     },
+
+    checkBatch: (name, csvPath) => check(name, csvPath),
 
     async batchHistory() {
       const names = await readdir(root()).catch(() => [] as string[]);
@@ -136,67 +190,98 @@ export function batchApi(deps: BatchDeps): BatchApi {
       if (request.csvPath && request.keydisk.mode === 'none') {
         throw new AppError('keydisk', 'Per-card values need a keydisk: choose a template or a new keydisk.');
       }
-      const { dir, keydisk } = await keydisksFor(request);
-      return deps.jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        const images = await stageImages(request.images, {
-          signal,
-          onProgress: progressFor(STATION_COUNTER),
-        });
-        const report = progressFor(STATION_COUNTER);
-        let said = '';
-        // The station's status comes with every card event: the counter is sent only when it moves.
-        const counter = (done: number, failed: number) => {
-          if (said === `${done}/${failed}`) return;
-          said = `${done}/${failed}`;
-          report({ phase: 'station', done, total: request.count, item: String(failed) });
-        };
-        const options: BatchOptions = {
-          batch: request.name,
-          images: images.paths,
-          keydisk,
-          report: await BatchReport.open(dir),
-          signal,
-          onStatus: (status) => {
-            progressFor(status.target)(cardProgress(status));
-            if (status.state === 'done' || status.state === 'failed') void deps.changed();
-          },
-        };
-        const refused = (drive: string, reason: string) =>
-          progressFor(drive)({ phase: 'refused', done: 0, total: 1, item: reason });
-        const arrivals = stationArrivals(deps.drives, {
-          rules: {
-            ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
-            ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
-            onlyEmpty: request.only === 'empty',
-            onlyAstlinux: request.only === 'astlinux',
-          },
-          signal,
-          // From this moment an inserted card is taken: only now does the window say "insert cards".
-          onWatching: () => counter(0, 0),
-          ...(deps.stationPollMs !== undefined ? { pollMs: deps.stationPollMs } : {}),
-          onRejected: refused,
-          unmount: leaveToWriter,
-        });
-        try {
-          return await runStation(arrivals, {
-            ...options,
-            count: request.count,
-            arrivals: {
-              drives: true,
+      await refuseStart(request, request.count);
+      const { dir, keydisk, keydiskBytes } = await keydisksFor(request);
+      const written = new Set<string>();
+      return deps.jobs.run(
+        request.jobId,
+        async ({ signal, progressFor, plan, claim, release }) => {
+          const sizes = await jobSizes(request.images, keydiskBytes);
+          const cardPlan = preparePhases(sizes);
+          // Getting the images ready is downloading and unpacking; each slot's card gets the card plan when
+          // it arrives; the counter's figure is the share of the count made.
+          plan(stagedPhases(sizes));
+          const images = await stageImages(request.images, {
+            signal,
+            onProgress: progressFor(STATION_IMAGES),
+          });
+          const report = progressFor(STATION_COUNTER);
+          let said = '';
+          // The station's status comes with every card event: the counter is sent only when it moves.
+          const counter = (done: number, failed: number) => {
+            if (said === `${done}/${failed}`) return;
+            said = `${done}/${failed}`;
+            report({ phase: 'station', done, total: request.count, item: String(failed) });
+          };
+          const options: BatchOptions = {
+            batch: request.name,
+            images: images.paths,
+            keydisk,
+            report: await BatchReport.open(dir),
+            signal,
+            onStatus: (status) => {
+              if (status.state === 'writing' && !written.has(status.target)) {
+                // A card arrived in this slot: its figure starts afresh, and the Cards list shows it busy.
+                written.add(status.target);
+                plan(cardPlan, status.target);
+                claim(status.target);
+              }
+              progressFor(status.target)(cardProgress(status));
+              if (status.state === 'done' || status.state === 'failed') {
+                written.delete(status.target);
+                release(status.target);
+                void deps.forget([status.target]);
+              }
+            },
+          };
+          const refused = (drive: string, reason: string) =>
+            progressFor(drive)({ phase: 'refused', done: 0, total: 1, item: reason });
+          const arrivals = stationArrivals(deps.drives, {
+            rules: {
               ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
               ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+              onlyEmpty: request.only === 'empty',
+              onlyAstlinux: request.only === 'astlinux',
             },
-            onStation: (station) => counter(station.done, station.failed),
-            // The writer's own check of an inserted card (its rules, unmounting it) can turn it away too.
-            onRejected: (target, reason) => refused(target.target, reason),
+            signal,
+            // From this moment an inserted card is taken: only now does the window say "insert cards".
+            onWatching: () => counter(0, 0),
+            ...(deps.stationPollMs !== undefined ? { pollMs: deps.stationPollMs } : {}),
+            onRejected: refused,
+            unmount: leaveToWriter,
           });
-        } finally {
-          await images.cleanup();
-          await deps.changed();
-        }
-      });
+          try {
+            return await runStation(arrivals, {
+              ...options,
+              count: request.count,
+              arrivals: {
+                drives: true,
+                ...(request.minBytes !== undefined ? { minBytes: request.minBytes } : {}),
+                ...(request.maxBytes !== undefined ? { maxBytes: request.maxBytes } : {}),
+              },
+              onStation: (station) => counter(station.done, station.failed),
+              // The writer's own check of an inserted card (its rules, unmounting it) can turn it away too.
+              onRejected: (target, reason) => refused(target.target, reason),
+            });
+          } finally {
+            await images.cleanup();
+            await deps.changed();
+          }
+        },
+        { kind: 'station' },
+      );
     },
   };
+}
+
+function rowsShortMessage(found: BatchCheck, cards: number): string {
+  const left =
+    found.rowsLeft === 0
+      ? 'no row of the CSV is left'
+      : `only ${found.rowsLeft} row${found.rowsLeft === 1 ? ' is' : 's are'} left`;
+  const used = (found.rows ?? 0) - (found.rowsLeft ?? 0);
+  const why = used > 0 ? ` (${used} went onto cards of the batch "${found.folder}" before)` : '';
+  return `Each card takes its own row of the CSV, and ${left}${why}, for ${cards} card${cards === 1 ? '' : 's'}. Add rows to the CSV or make fewer cards.`;
 }
 
 /** A card's state as a progress event: its write progress while writing, else its state as the phase. */

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { AddImagesRequest, AstcardApi } from '../../shared/api.js';
+import { addPhases, loaderUpdatePhases, verifyPhases } from '../../shared/progress.js';
 import { readKeydiskFromCard, saveKeydisk } from '../core/card/keydisk.js';
 import { stageSources } from '../core/card/stage-images.js';
 import { openTarget } from '../core/card/target.js';
@@ -11,6 +12,7 @@ import { ejectDrive } from '../core/writer/eject.js';
 import { AppError } from './app-error.js';
 import type { CardList } from './card-list.js';
 import type { CardWork } from './card-work.js';
+import { assetSizesOnce, jobSizes } from './job-plans.js';
 import type { Jobs } from './jobs.js';
 import { readKeydiskFile } from './keydisk.js';
 
@@ -30,18 +32,29 @@ export type CardApi = Pick<
 export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
   return {
     inspectCard: (id) => work.look(id, true),
-    verifyCard: (id, jobId) => jobs.run(jobId, ({ progressFor }) => work.look(id, false, progressFor(id))),
+    verifyCard: (id, jobId) =>
+      jobs.run(
+        jobId,
+        ({ progressFor, plan }) =>
+          work.look(id, false, progressFor(id), (bytes) => plan(verifyPhases(bytes))),
+        { kind: 'verify', cards: [id] },
+      ),
     async addImages(request: AddImagesRequest) {
-      await jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        await list.card(request.cardId);
-        const onProgress = progressFor(request.cardId);
-        const staged = await stageSources(request.sources, null, { signal, onProgress });
-        try {
-          await work.change(request.cardId, { kind: 'add', images: staged.paths }, { onProgress, signal });
-        } finally {
-          await staged.cleanup();
-        }
-      });
+      await list.card(request.cardId);
+      await jobs.run(
+        request.jobId,
+        async ({ signal, progressFor, plan }) => {
+          plan(addPhases(await jobSizes(request.sources)));
+          const onProgress = progressFor(request.cardId);
+          const staged = await stageSources(request.sources, null, { signal, onProgress });
+          try {
+            await work.change(request.cardId, { kind: 'add', images: staged.paths }, { onProgress, signal });
+          } finally {
+            await staged.cleanup();
+          }
+        },
+        { kind: 'add', cards: [request.cardId] },
+      );
       return work.look(request.cardId, true);
     },
     async removeImage(id, name) {
@@ -68,8 +81,13 @@ export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
       }
     },
     async updateLoader(id, jobId) {
-      await jobs.run(jobId, ({ signal, progressFor }) =>
-        work.change(id, { kind: 'loader-update' }, { onProgress: progressFor(id), signal }),
+      await jobs.run(
+        jobId,
+        async ({ signal, progressFor, plan }) => {
+          plan(loaderUpdatePhases(await assetSizesOnce()));
+          return work.change(id, { kind: 'loader-update' }, { onProgress: progressFor(id), signal });
+        },
+        { kind: 'loader-update', cards: [id] },
       );
       return work.look(id, true);
     },

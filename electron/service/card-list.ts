@@ -2,7 +2,7 @@
  * The Cards list as the window follows it: the registry of drives and opened image files, polled while
  * someone listens, and published to every listener when it changes (hotplug shows within one poll).
  */
-import type { CardSummary } from '../../shared/api.js';
+import type { CardJob, CardSummary } from '../../shared/api.js';
 import { AppError } from './app-error.js';
 import { CardRegistry } from './card-registry.js';
 import type { DriveSource } from './drive-source.js';
@@ -11,24 +11,37 @@ export class CardList {
   readonly registry: CardRegistry;
   private readonly listeners = new Set<(cards: CardSummary[]) => void>();
   private lastSent = '';
+  private publishing: Promise<unknown> = Promise.resolve();
   private polling = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(drives: DriveSource, pollMs: number) {
+  constructor(
+    drives: DriveSource,
+    pollMs: number,
+    /** The job working on a card now: listed with the card, so every window shows it. */
+    private readonly jobOn: (id: string) => CardJob | undefined = () => undefined,
+  ) {
     this.registry = new CardRegistry(drives);
     this.timer = setInterval(() => this.poll(), pollMs);
     this.timer.unref();
   }
 
-  /** Sends the list to every listener when it changed since the last time (or always, when forced). */
-  async publish(force = false): Promise<CardSummary[]> {
-    const cards = await this.registry.summaries();
-    const text = JSON.stringify(cards);
-    if (force || text !== this.lastSent) {
-      this.lastSent = text;
-      for (const listener of this.listeners) listener(cards);
-    }
-    return cards;
+  /**
+   * Sends the list to every listener when it changed since the last time (or always, when forced). One at
+   * a time: a slow look at a card must not let an older list arrive after a newer one.
+   */
+  publish(force = false): Promise<CardSummary[]> {
+    const turn = this.publishing.then(async () => {
+      const cards = (await this.registry.summaries()).map((card) => this.withJob(card));
+      const text = JSON.stringify(cards);
+      if (force || text !== this.lastSent) {
+        this.lastSent = text;
+        for (const listener of this.listeners) listener(cards);
+      }
+      return cards;
+    });
+    this.publishing = turn.catch(() => undefined);
+    return turn;
   }
 
   /** The card as listed, or the plain refusal that it is gone. */
@@ -40,7 +53,13 @@ export class CardList {
         'That card is no longer here. Plug it back in or open its image again.',
       );
     }
-    return found;
+    return this.withJob(found);
+  }
+
+  /** Forget what a card held (a batch wrote it), and tell every listener what it holds now. */
+  async forget(ids: string[]): Promise<CardSummary[]> {
+    for (const id of ids) this.registry.invalidate(id);
+    return this.publish();
   }
 
   listen(listener: (cards: CardSummary[]) => void): () => void {
@@ -50,6 +69,11 @@ export class CardList {
 
   close(): void {
     clearInterval(this.timer);
+  }
+
+  private withJob(card: CardSummary): CardSummary {
+    const job = this.jobOn(card.id);
+    return job ? { ...card, job } : card;
   }
 
   private poll(): void {

@@ -8,11 +8,17 @@ import { basename, dirname, resolve } from 'node:path';
 import type { CardState, CardSummary } from '../../shared/api.js';
 import { inspectCard } from '../core/card/inspect.js';
 import { openTarget } from '../core/card/target.js';
-import { type ClassifiedDrive, type ClassifyContext, classifyDrive } from '../core/drives/classify.js';
+import {
+  type ClassifiedDrive,
+  type ClassifyContext,
+  classifyDrive,
+  type DriveReason,
+} from '../core/drives/classify.js';
 import { currentPlatform } from '../core/drives/drive-list.js';
 import { type DriveIdentity, readIdentity } from '../core/drives/identity.js';
 import { keepVerified, stateOf } from './card-status.js';
 import { type DriveInfo, type DriveSource, driveName, recordOf } from './drive-source.js';
+import { sourceIsCardMessage } from './prepare-checks.js';
 
 /** What the planned job reads and needs: drives too small for it, or holding its sources, are flagged. */
 export type DrivePlan = Pick<ClassifyContext, 'plannedBytes' | 'sourcePaths'>;
@@ -27,6 +33,8 @@ export class CardRegistry {
   /** Who each drive was when it appeared: the writer refuses it if another card answers to its name. */
   private readonly identities = new Map<string, Promise<DriveIdentity | null>>();
   private plan: DrivePlan = {};
+  /** Counts forgettings, so a look that began before one is not kept as what the card holds now. */
+  private changes = 0;
 
   constructor(private readonly driveSource: DriveSource) {}
 
@@ -45,6 +53,22 @@ export class CardRegistry {
       platform: currentPlatform(),
       ...(systemDrive ? { systemDrive } : {}),
     });
+  }
+
+  /**
+   * What stops the plan going onto a card, drive or image file, by the same rule and in the same words
+   * as the drive rules (a card image too small for the images is refused like a card too small).
+   */
+  async blockers(id: string, plan: DrivePlan = this.plan): Promise<DriveReason[]> {
+    if (this.drive(id)) {
+      return (this.classified(id, plan)?.reasons ?? []).filter((reason) => reason.severity === 'blocked');
+    }
+    if (!this.imageFiles.has(id)) return [];
+    const size = await stat(id).then(
+      (info) => info.size,
+      () => null,
+    );
+    return size === null ? [] : imageFileBlockers(id, size, plan);
   }
 
   /** The identity read when the drive was first listed — what the user saw when they chose it. */
@@ -101,6 +125,7 @@ export class CardRegistry {
   /** Forget what we knew: the card changed. */
   invalidate(id: string): void {
     this.states.delete(id);
+    this.changes += 1;
   }
 
   /** What a look at the card found; a quick look keeps the verification a full check established. */
@@ -166,8 +191,7 @@ export class CardRegistry {
         state: { kind: 'file-missing' },
       };
     }
-    // Flagged while cards are chosen; not blocked here, so the prepare's own refusal can say exactly why.
-    const tooSmall = this.plan.plannedBytes !== undefined && this.plan.plannedBytes > size;
+    const blocked = imageFileBlockers(path, size, this.plan);
     return {
       id: path,
       kind: 'image-file',
@@ -176,11 +200,8 @@ export class CardRegistry {
       size,
       system: false,
       hidden: false,
-      warnings: tooSmall
-        ? [
-            `${basename(path)} is too small: it holds ${Math.ceil(size / 1e6)} MB, the card needs ${Math.ceil((this.plan.plannedBytes ?? 0) / 1e6)} MB. Make a larger card image or choose fewer images.`,
-          ]
-        : [],
+      warnings: blocked.map((reason) => reason.message),
+      ...(blocked.length > 0 ? { access: 'blocked' as const } : {}),
       state: await this.state(path),
     };
   }
@@ -188,6 +209,7 @@ export class CardRegistry {
   private async state(id: string): Promise<CardState> {
     const known = this.states.get(id);
     if (known) return known;
+    const changesBefore = this.changes;
     let state: CardState;
     try {
       const disk = await openTarget(id, { readOnly: true });
@@ -199,9 +221,33 @@ export class CardRegistry {
     } catch {
       state = { kind: 'unreadable' };
     }
-    this.states.set(id, state);
+    if (this.changes === changesBefore) this.states.set(id, state);
     return state;
   }
+}
+
+/**
+ * The drive rules that apply to a card image file: it must not be one of the plan's sources, and its size
+ * must hold the plan. (A file that is a source is always too small for it as well: the first says why.)
+ */
+function imageFileBlockers(path: string, size: number, plan: DrivePlan): DriveReason[] {
+  if ((plan.sourcePaths ?? []).includes(path)) {
+    return [{ code: 'holds-source', severity: 'blocked', message: sourceIsCardMessage(basename(path)) }];
+  }
+  const rules = classifyDrive(
+    recordOf({
+      device: path,
+      description: basename(path),
+      size,
+      removable: true,
+      system: false,
+      virtual: false,
+      mountpoints: [],
+      readOnly: false,
+    }),
+    { ...plan, platform: currentPlatform() },
+  );
+  return rules.reasons.filter((reason) => reason.code === 'too-small');
 }
 
 function hiddenKind(drive: ClassifiedDrive): 'system' | 'virtual' | 'empty-slot' | 'unreadable' {

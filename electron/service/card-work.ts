@@ -43,12 +43,28 @@ export class CardWork {
     return this.oneAtATime(id, work);
   }
 
-  /** The card doctor's report as the Card view; quick skips hashing. */
-  look(id: string, quick: boolean, onProgress?: ProgressListener): Promise<CardView> {
+  /**
+   * The card doctor's report as the Card view; quick skips hashing. A full look tells `onPlan` first how
+   * many bytes it is going to hash (from a quick look, which reads no image), for its progress figure.
+   */
+  look(
+    id: string,
+    quick: boolean,
+    onProgress?: ProgressListener,
+    onPlan?: (bytesToHash: number) => void,
+  ): Promise<CardView> {
     return this.oneAtATime(id, async () => {
       const summary = await this.list.card(id);
       const disk = await openTarget(id, { readOnly: true });
       try {
+        if (!quick && onPlan) {
+          const glance = await inspectCard(disk, { quick: true });
+          onPlan(
+            glance.images
+              .filter((image) => image.checksum === 'unverified')
+              .reduce((sum, image) => sum + image.size, 0),
+          );
+        }
         const report = await inspectCard(disk, {
           quick,
           appLoaderVersion: await this.appLoader(),

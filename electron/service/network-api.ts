@@ -53,7 +53,7 @@ export function networkApi(
       return read(id);
     },
     publishImages: (request) =>
-      deps.jobs.run(request.jobId, async ({ signal, progressFor }): Promise<PublishOutcome> => {
+      deps.jobs.run(request.jobId, async ({ signal, progressFor, plan }): Promise<PublishOutcome> => {
         if (request.images.length === 0) {
           throw new AppError('nothing-chosen', 'Choose at least one AstLinux image to publish.');
         }
@@ -62,6 +62,7 @@ export function networkApi(
         }
         const folder = resolve(request.folder.trim());
         const sources = await resolveImageSources(request.images, { signal });
+        plan([{ phase: 'write', bytes: sources.reduce((sum, source) => sum + source.size, 0) }]);
         const onProgress = progressFor(PUBLISH_PROGRESS_ID);
         try {
           const result = await publishImages(

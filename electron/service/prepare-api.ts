@@ -3,11 +3,17 @@
  * files — downloads finished, archives unpacked — before any card is touched; then each card in turn gets
  * one prepare job. A card that fails is recorded beside its id and never stops the others.
  */
-import type { AstcardApi, PreparedCard, PrepareRequest } from '../../shared/api.js';
+import { stat } from 'node:fs/promises';
+import type { AstcardApi, CardSummary, PreparedCard, PrepareRequest } from '../../shared/api.js';
+import { preparePhases } from '../../shared/progress.js';
+import { DEFAULT_KEYDISK_BYTES } from '../core/card/keydisk.js';
 import { stageSources } from '../core/card/stage-images.js';
 import { errorData } from '../core/errors.js';
+import { AppError } from './app-error.js';
 import type { CardList } from './card-list.js';
+import type { DrivePlan } from './card-registry.js';
 import type { CardWork } from './card-work.js';
+import { jobSizes } from './job-plans.js';
 import type { Jobs } from './jobs.js';
 import { keydiskFor } from './keydisk.js';
 import { refusePrepare } from './prepare-checks.js';
@@ -19,6 +25,11 @@ export function prepareApi(
   jobs: Jobs,
 ): Pick<AstcardApi, 'prepareCards' | 'planPrepare'> {
   const { registry } = list;
+  /** What keeps each card from taking the plan, by the drive rules (too small, holds a source…). */
+  const blockersOf = async (targets: CardSummary[], plan: DrivePlan) => {
+    const found = await Promise.all(targets.map((target) => registry.blockers(target.id, plan)));
+    return (id: string) => found[targets.findIndex((target) => target.id === id)] ?? [];
+  };
   return {
     async prepareCards(request: PrepareRequest): Promise<PreparedCard[]> {
       const targets = await Promise.all(request.cards.map((id) => list.card(id)));
@@ -27,48 +38,81 @@ export function prepareApi(
         request,
         targets,
         (id) => registry.drive(id)?.mountpoints ?? [],
-        (id) => registry.classified(id, plan)?.reasons ?? [],
+        await blockersOf(targets, plan),
       );
-      return jobs.run(request.jobId, async ({ signal, progressFor }) => {
-        // A download shows on every card it is for: each of them waits for it.
-        const staged = await stageSources(request.images, keydiskFor(request.keydisk), {
-          signal,
-          onProgress: (progress) => {
-            for (const target of targets) progressFor(target.id)(progress);
-          },
-        });
-        const outcomes: PreparedCard[] = [];
-        try {
-          for (const target of targets) {
-            try {
-              const typedName = request.typedNames?.[target.id];
-              const result = await work.change(
-                target.id,
-                { kind: 'prepare', images: staged.paths, layout: request.layout, keydisk: staged.keydisk },
-                { onProgress: progressFor(target.id), signal, ...(typedName ? { typedName } : {}) },
-              );
-              outcomes.push({
-                cardId: target.id,
-                ok: true,
-                images: result.images,
-                keydisk: result.keydisk,
-                loaderVersion: result.loaderVersion,
-                fatType: result.fatType,
-                label: result.label,
-              });
-            } catch (error) {
-              outcomes.push({ cardId: target.id, ok: false, error: errorData(error) });
+      // Sizes known only once downloads and archives are staged are checked again then, by the same rule.
+      const sizedLater = plan.plannedBytes === undefined;
+      return jobs.run(
+        request.jobId,
+        async ({ signal, progressFor, plan: planProgress, release }) => {
+          planProgress(preparePhases(await jobSizes(request.images, await keydiskBytes(request))));
+          // A download shows on every card it is for: each of them waits for it.
+          const staged = await stageSources(request.images, keydiskFor(request.keydisk), {
+            signal,
+            onProgress: (progress) => {
+              for (const target of targets) progressFor(target.id)(progress);
+            },
+          });
+          const outcomes: PreparedCard[] = [];
+          try {
+            const blocked = sizedLater
+              ? await blockersOf(targets, await prepareDrivePlan(staged.paths, request.keydisk))
+              : () => [];
+            for (const target of targets) {
+              try {
+                const reasons = blocked(target.id);
+                if (reasons.length > 0) {
+                  throw new AppError('drive-refused', reasons.map((reason) => reason.message).join(' '), {
+                    detail: reasons.map((reason) => reason.code).join(','),
+                  });
+                }
+                const typedName = request.typedNames?.[target.id];
+                const result = await work.change(
+                  target.id,
+                  {
+                    kind: 'prepare',
+                    images: staged.paths,
+                    layout: request.layout,
+                    keydisk: staged.keydisk,
+                  },
+                  { onProgress: progressFor(target.id), signal, ...(typedName ? { typedName } : {}) },
+                );
+                outcomes.push({
+                  cardId: target.id,
+                  ok: true,
+                  images: result.images,
+                  keydisk: result.keydisk,
+                  loaderVersion: result.loaderVersion,
+                  fatType: result.fatType,
+                  label: result.label,
+                });
+              } catch (error) {
+                outcomes.push({ cardId: target.id, ok: false, error: errorData(error) });
+              } finally {
+                // Done with this card: the list shows what it holds while the next one is written.
+                release(target.id);
+              }
             }
+          } finally {
+            await staged.cleanup();
           }
-        } finally {
-          await staged.cleanup();
-        }
-        return outcomes;
-      });
+          return outcomes;
+        },
+        { kind: 'prepare', cards: targets.map((target) => target.id) },
+      );
     },
     async planPrepare(images, keydisk) {
       registry.setPlan(images.length > 0 ? await prepareDrivePlan(images, keydisk) : {});
       return list.publish();
     },
   };
+}
+
+async function keydiskBytes(request: PrepareRequest): Promise<number> {
+  if (request.keydisk.mode === 'new') return DEFAULT_KEYDISK_BYTES;
+  if (request.keydisk.mode === 'none') return 0;
+  return stat(request.keydisk.path).then(
+    (info) => info.size,
+    () => 0,
+  );
 }

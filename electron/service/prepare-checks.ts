@@ -14,6 +14,11 @@ export function confirmationName(card: CardSummary): string {
   return card.confirmName ?? basename(card.location.replace(/\\/g, '/'));
 }
 
+/** A card image file chosen as a card and as one of the images to write onto it. */
+export function sourceIsCardMessage(name: string): string {
+  return `${name} is one of the images you chose to write: it cannot be the card as well. Choose a different card.`;
+}
+
 export function refusePrepare(
   request: PrepareRequest,
   targets: CardSummary[],
@@ -38,7 +43,9 @@ export function refusePrepare(
     if (onTarget) {
       throw new AppError(
         'wrong-drive',
-        `${target.title} holds ${basename(onTarget)}, which you chose to write onto it. Choose a different card, or copy the image elsewhere first.`,
+        onTarget === target.id
+          ? sourceIsCardMessage(target.title)
+          : `${target.title} holds ${basename(onTarget)}, which you chose to write onto it. Choose a different card, or copy the image elsewhere first.`,
       );
     }
     const blocked = reasonsOf(target.id).filter((reason) => reason.severity === 'blocked');

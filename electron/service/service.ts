@@ -33,13 +33,19 @@ export interface AstcardService {
 }
 
 export function createAstcardService(options: ServiceOptions): AstcardService {
-  const list = new CardList(options.drives ?? drivelistSource, options.pollMs ?? 1000);
+  const progressListeners = new Set<(progress: JobProgress) => void>();
+  const jobs: Jobs = new Jobs(
+    (progress) => {
+      for (const listener of progressListeners) listener(progress);
+    },
+    // A job took a card or let it go: every window's Cards list says so.
+    () => void list.publish().catch(() => undefined),
+  );
+  const list = new CardList(options.drives ?? drivelistSource, options.pollMs ?? 1000, (id) =>
+    jobs.onCard(id),
+  );
   const { registry } = list;
   const work = new CardWork(list);
-  const progressListeners = new Set<(progress: JobProgress) => void>();
-  const jobs = new Jobs((progress) => {
-    for (const listener of progressListeners) listener(progress);
-  });
 
   const api: AstcardApi = {
     async appInfo(): Promise<AppInfo> {
@@ -87,6 +93,7 @@ export function createAstcardService(options: ServiceOptions): AstcardService {
       jobs,
       card: (id) => list.card(id),
       changed: () => list.publish(),
+      forget: (ids) => list.forget(ids),
       // The station looks at the same drive list as the Cards screen, re-read on each look.
       drives: async () => {
         await registry.refreshDrives();

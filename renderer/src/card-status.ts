@@ -1,5 +1,6 @@
 /** A card's state in the window's words: the one line the Cards list shows, and the colour of its dot. */
-import type { CardState, StatusTone } from '../../shared/api.js';
+import type { CardJob, CardJobKind, CardState, CardSummary, StatusTone } from '../../shared/api.js';
+import { formatBytes } from './format.js';
 
 export interface StatusLine {
   text: string;
@@ -41,4 +42,28 @@ export function cardStatus(state: CardState): StatusLine {
       return { text: 'AstLinux card — nothing can boot', tone: 'bad' };
     }
   }
+}
+
+/** What a job is doing to a card, as the list says it while the job runs. */
+const JOB_WORDS: Record<CardJobKind, string> = {
+  prepare: 'Being erased and prepared',
+  add: 'Images being added',
+  verify: 'Images being checked',
+  'loader-update': 'Loader being updated',
+  batch: 'Being written by a batch',
+  station: 'Being written by the station',
+};
+
+export function jobStatus(job: CardJob): StatusLine {
+  return { text: `${JOB_WORDS[job.kind]}…`, tone: 'neutral' };
+}
+
+/** The line for a card: the job working on it, if any — what it held before may be gone — else its state. */
+export function cardLine(card: Pick<CardSummary, 'state' | 'job'>): StatusLine {
+  return card.job ? jobStatus(card.job) : cardStatus(card.state);
+}
+
+/** Where a card is and how large, as its list line says it; a card image file that is gone has no size. */
+export function cardPlace(card: Pick<CardSummary, 'location' | 'size' | 'state'>): string {
+  return card.state.kind === 'file-missing' ? card.location : `${card.location} · ${formatBytes(card.size)}`;
 }

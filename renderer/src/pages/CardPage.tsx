@@ -8,6 +8,7 @@ import { NetworkSources } from '../components/NetworkSources.js';
 import { ProgressView } from '../components/ProgressView.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
+import { useCards } from '../stores/cards-store.js';
 import { choosePaths, confirm } from '../stores/dialogs-store.js';
 import { useNetwork } from '../stores/network-store.js';
 import { usePlace } from '../stores/place-store.js';
@@ -17,6 +18,7 @@ import { usePrepare } from '../stores/prepare-store.js';
 export function CardPage() {
   const state = useCard();
   const { view } = state;
+  const listed = useCards((cards) => cards.cards.find((card) => card.id === state.id));
   const [dragging, setDragging] = useState(false);
   const busy = state.busy !== null;
 
@@ -53,11 +55,15 @@ export function CardPage() {
           <button type="button" className="button-quiet back" onClick={() => usePlace.getState().go('cards')}>
             ← Cards
           </button>
-          <h1 id="card-title">{view?.card.title ?? 'Card'}</h1>
+          <h1 id="card-title">{view?.card.title ?? listed?.title ?? 'Card'}</h1>
           {view ? (
             <p className="muted">
               {view.card.location} · {formatBytes(view.card.size)}
               {view.label ? ` · ${view.filesystem} “${view.label}”` : ''}
+            </p>
+          ) : listed ? (
+            <p className="muted">
+              {listed.location} · {formatBytes(listed.size)}
             </p>
           ) : null}
         </div>
@@ -72,8 +78,35 @@ export function CardPage() {
       {state.error ? <ErrorNote error={state.error} onDismiss={state.dismiss} /> : null}
       {state.notice ? <Notice text={state.notice} onDismiss={state.dismiss} /> : null}
       {state.loading ? <p className="muted">Reading the card…</p> : null}
-      {view ? <CardBody view={view} busy={busy} /> : null}
+      {view ? <CardBody view={view} busy={busy} /> : <CardWorkProgress />}
     </main>
+  );
+}
+
+/** What is being done to the card now: a change (with Cancel, where it belongs here) or a check. */
+function CardWorkProgress() {
+  const busy = useCard((state) => state.busy);
+  const verifyJob = useCard((state) => state.verifyJob);
+  const id = useCard((state) => state.id) ?? undefined;
+  // This card's own part of the job: a batch writes several cards, each with its own figure.
+  const card = id !== undefined ? { cardId: id } : {};
+  return (
+    <>
+      {verifyJob ? <ProgressView jobId={verifyJob} title="Checking images" {...card} /> : null}
+      {busy ? (
+        busy.jobId ? (
+          <ProgressView
+            {...card}
+            jobId={busy.jobId}
+            title={busy.label}
+            cancellable={busy.cancellable}
+            {...(busy.note ? { note: busy.note } : {})}
+          />
+        ) : (
+          <p className="muted">{busy.label}…</p>
+        )
+      ) : null}
+    </>
   );
 }
 
@@ -101,14 +134,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
   return (
     <>
       <BootBanner view={view} checking={state.verifyJob !== null} network={network} />
-      {state.verifyJob ? <ProgressView jobId={state.verifyJob} title="Checking images" /> : null}
-      {state.busy ? (
-        state.busy.jobId ? (
-          <ProgressView jobId={state.busy.jobId} title={state.busy.label} cancellable />
-        ) : (
-          <p className="muted">{state.busy.label}…</p>
-        )
-      ) : null}
+      <CardWorkProgress />
       {!view.astlinux ? (
         <div className="actions">
           <button type="button" className="button-primary" onClick={prepareThis}>

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import type { CardSummary } from '../../../shared/api.js';
-import { cardStatus } from '../card-status.js';
+import { cardLine, cardPlace } from '../card-status.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { CardIcon } from '../components/Icons.js';
 import { PublishPanel } from '../components/PublishPanel.js';
 import { StatusDot } from '../components/StatusDot.js';
-import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
 import { useCards, visibleCards } from '../stores/cards-store.js';
 import { choosePaths } from '../stores/dialogs-store.js';
@@ -87,8 +86,9 @@ export function CardsPage() {
   );
 }
 
+/** One card: its name comes from what the row shows (no separate label), so a voice "click card.img" works. */
 function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
-  const status = cardStatus(card.state);
+  const status = cardLine(card);
   return (
     <li>
       <button
@@ -96,7 +96,6 @@ function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
         className={`card-row${card.hidden ? ' card-row-hidden' : ''}`}
         onClick={onOpen}
         disabled={card.hidden}
-        aria-label={`${card.title}: ${status.text}`}
       >
         <span className="card-icon">
           <CardIcon kind={card.kind} />
@@ -104,7 +103,7 @@ function CardRow({ card, onOpen }: { card: CardSummary; onOpen: () => void }) {
         <span className="card-main">
           <span className="card-title">{card.title}</span>
           <span className="card-sub muted">
-            {card.location} · {formatBytes(card.size)}
+            {cardPlace(card)}
             {card.kind === 'image-file' ? ' · image file' : ''}
           </span>
           {card.hidden

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { api } from '../api/api.js';
 import { ProgressView } from '../components/ProgressView.js';
+import { useFocusOnMount } from '../focus.js';
 import { useCards } from '../stores/cards-store.js';
 import { type PrepareStep, usePrepare } from '../stores/prepare-store.js';
 import { DoneStep } from './PrepareResult.js';
@@ -25,7 +26,16 @@ export function PreparePage() {
     },
     [],
   );
-  const at = step === 'done' ? STEPS.length : STEPS.findIndex((entry) => entry.step === step);
+  const failed = usePrepare(
+    (state) => state.step === 'done' && (state.results ?? []).some((result) => !result.ok),
+  );
+  // A failed write is where the user stands: marked as failed, never as done.
+  const at =
+    step === 'done'
+      ? failed
+        ? STEPS.length - 1
+        : STEPS.length
+      : STEPS.findIndex((entry) => entry.step === step);
   return (
     <main className="page" aria-labelledby="prepare-title">
       <div className="page-head">
@@ -37,16 +47,24 @@ export function PreparePage() {
         ) : null}
       </div>
       <ol className="stepper" aria-label="Steps">
-        {STEPS.map((entry, index) => (
-          <li
-            key={entry.step}
-            className={index < at ? 'step-done' : index === at ? 'step-now' : undefined}
-            aria-current={index === at ? 'step' : undefined}
-          >
-            <span className="step-number">{index < at ? '✓' : index + 1}</span>
-            {entry.label}
-          </li>
-        ))}
+        {STEPS.map((entry, index) => {
+          const state = index < at ? 'done' : index === at ? (failed ? 'failed' : 'now') : 'later';
+          return (
+            <li
+              key={entry.step}
+              className={state === 'later' ? undefined : `step-${state}`}
+              aria-current={index === at ? 'step' : undefined}
+            >
+              <span className="step-number" aria-hidden="true">
+                {state === 'done' ? '✓' : state === 'failed' ? '✕' : index + 1}
+              </span>
+              {entry.label}
+              {state === 'done' || state === 'failed' ? (
+                <span className="visually-hidden"> ({state})</span>
+              ) : null}
+            </li>
+          );
+        })}
       </ol>
       {step === 'images' ? <ImagesStep /> : null}
       {step === 'cards' ? <CardsStep /> : null}
@@ -62,19 +80,29 @@ function RunningStep() {
   const jobId = usePrepare((state) => state.jobId);
   const chosen = usePrepare((state) => state.cards);
   const cards = useCards((state) => state.cards);
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   if (!jobId) return null;
-  if (chosen.length < 2) return <ProgressView jobId={jobId} title="Preparing" cancellable />;
+  const name = (id: string) => cards.find((card) => card.id === id)?.title ?? id;
   return (
-    <div className="progress-cards">
-      {chosen.map((id, index) => (
-        <ProgressView
-          key={id}
-          jobId={jobId}
-          cardId={id}
-          title={`Card ${index + 1} of ${chosen.length}: ${cards.find((card) => card.id === id)?.title ?? id}`}
-          cancellable={index === chosen.length - 1}
-        />
-      ))}
-    </div>
+    <section aria-labelledby="step-running">
+      <h2 id="step-running" ref={heading} tabIndex={-1}>
+        {chosen.length === 1 ? `Writing ${name(chosen[0] as string)}` : `Writing ${chosen.length} cards`}
+      </h2>
+      {chosen.length < 2 ? (
+        <ProgressView jobId={jobId} title="Preparing" cancellable />
+      ) : (
+        <div className="progress-cards">
+          {chosen.map((id, index) => (
+            <ProgressView
+              key={id}
+              jobId={jobId}
+              cardId={id}
+              title={`Card ${index + 1} of ${chosen.length}: ${name(id)}`}
+              cancellable={index === chosen.length - 1}
+            />
+          ))}
+        </div>
+      )}
+    </section>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CardSummary, PreparedCard } from '../../../shared/api.js';
 import { api } from '../api/api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { useFocusOnMount } from '../focus.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
 import { useCards } from '../stores/cards-store.js';
@@ -12,9 +13,10 @@ export function DoneStep() {
   const results = usePrepare((state) => state.results) ?? [];
   const cards = useCards((state) => state.cards);
   const failed = results.filter((result) => !result.ok).length;
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section aria-labelledby="step-done">
-      <h2 id="step-done" className={failed ? 'tone-bad' : 'tone-good'}>
+      <h2 id="step-done" ref={heading} tabIndex={-1} className={failed ? 'tone-bad' : 'tone-good'}>
         {failed === 0
           ? results.length === 1
             ? 'The card is ready'
@@ -31,7 +33,24 @@ export function DoneStep() {
         />
       ))}
       <div className="step-buttons">
-        <span />
+        {failed > 0 ? (
+          <div className="actions">
+            <button
+              type="button"
+              className="button-primary"
+              onClick={() => void usePrepare.getState().retry(cards)}
+            >
+              {failed === results.length
+                ? 'Try again'
+                : `Try again with the ${failed === 1 ? 'failed card' : `${failed} failed cards`}`}
+            </button>
+            <button type="button" onClick={() => usePrepare.getState().setStep('options')}>
+              Change the choices
+            </button>
+          </div>
+        ) : (
+          <span />
+        )}
         <button type="button" onClick={() => usePrepare.getState().reset()}>
           Prepare another card
         </button>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/api.js';
-import { cardStatus } from '../card-status.js';
+import { cardLine, cardPlace } from '../card-status.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { StatusDot } from '../components/StatusDot.js';
+import { useFocusOnMount } from '../focus.js';
 import { formatBytes } from '../format.js';
 import { useCards, visibleCards } from '../stores/cards-store.js';
 import { choosePaths } from '../stores/dialogs-store.js';
@@ -12,9 +13,12 @@ import { usePrepare } from '../stores/prepare-store.js';
 export function ImagesStep() {
   const state = usePrepare();
   const [url, setUrl] = useState('');
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section className="panel" aria-labelledby="step-images">
-      <h2 id="step-images">Which AstLinux images go on the card?</h2>
+      <h2 id="step-images" ref={heading} tabIndex={-1}>
+        Which AstLinux images go on the card?
+      </h2>
       <p className="muted">
         The card boots the newest one that passes its checksum; the others are kept as fallbacks.
       </p>
@@ -73,11 +77,17 @@ export function ImagesStep() {
           type="button"
           className="button-primary"
           disabled={state.images.length === 0}
+          aria-describedby={state.images.length === 0 ? 'images-why' : undefined}
           onClick={() => state.setStep('cards')}
         >
           Next: choose cards
         </button>
       </div>
+      {state.images.length === 0 ? (
+        <p id="images-why" className="muted step-why">
+          Add an image file or a web address to go on.
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -87,6 +97,17 @@ export function CardsStep() {
   const cardsState = useCards();
   const cards = visibleCards(cardsState);
   const hiddenCount = cardsState.cards.filter((card) => card.hidden).length;
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  // The rule that flags a card is the rule that stops Next: what the warning says is what happens.
+  const blocked = cardsState.cards.filter(
+    (card) => state.cards.includes(card.id) && card.access === 'blocked',
+  );
+  const why =
+    state.cards.length === 0
+      ? 'Choose at least one card to go on.'
+      : blocked.length > 0
+        ? `${blocked.map((card) => card.title).join(', ')} cannot be prepared with these images (the warning beside ${blocked.length === 1 ? 'it' : 'each'} says why). Untick ${blocked.length === 1 ? 'it' : 'them'} to go on, or go back and choose fewer images.`
+        : null;
   // The list is classified against the chosen images: a card too small for them says so here, not at start.
   const { images, keydisk } = state;
   useEffect(() => {
@@ -96,7 +117,9 @@ export function CardsStep() {
   }, [images, keydisk]);
   return (
     <section className="panel" aria-labelledby="step-cards">
-      <h2 id="step-cards">Which cards should be erased and prepared?</h2>
+      <h2 id="step-cards" ref={heading} tabIndex={-1}>
+        Which cards should be erased and prepared?
+      </h2>
       {cards.length === 0 ? <p className="muted">No card found. Insert one, or open a card image.</p> : null}
       <ul className="pick-list">
         {cards.map((card) => (
@@ -111,9 +134,7 @@ export function CardsStep() {
               />
               <span className="card-main">
                 <span className="card-title">{card.title}</span>
-                <span className="card-sub muted">
-                  {card.location} · {formatBytes(card.size)}
-                </span>
+                <span className="card-sub muted">{cardPlace(card)}</span>
                 {card.warnings.map((warning) => (
                   <span key={warning} className="card-warning">
                     ⚠ {warning}
@@ -121,8 +142,8 @@ export function CardsStep() {
                 ))}
               </span>
               <span className="card-status">
-                <StatusDot tone={cardStatus(card.state).tone} />
-                {cardStatus(card.state).text}
+                <StatusDot tone={cardLine(card).tone} />
+                {cardLine(card).text}
               </span>
             </label>
           </li>
@@ -161,12 +182,18 @@ export function CardsStep() {
         <button
           type="button"
           className="button-primary"
-          disabled={state.cards.length === 0}
+          disabled={why !== null}
+          aria-describedby={why !== null ? 'cards-why' : undefined}
           onClick={() => state.setStep('options')}
         >
           Next: options
         </button>
       </div>
+      {why !== null ? (
+        <p id="cards-why" className={blocked.length > 0 ? 'card-warning step-why' : 'muted step-why'}>
+          {why}
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -175,9 +202,12 @@ export function OptionsStep() {
   const state = usePrepare();
   const cards = useCards((cardsState) => cardsState.cards);
   const chosen = cards.filter((card) => state.cards.includes(card.id));
+  const heading = useFocusOnMount<HTMLHeadingElement>();
   return (
     <section className="panel" aria-labelledby="step-options">
-      <h2 id="step-options">Options</h2>
+      <h2 id="step-options" ref={heading} tabIndex={-1}>
+        Options
+      </h2>
       <fieldset>
         <legend>Keydisk</legend>
         <label className="check">

@@ -3,13 +3,63 @@
  * first (instant), then a full check of every image, as the loader would do it, with progress.
  */
 import { create } from 'zustand';
-import type { ApiError, CardView } from '../../../shared/api.js';
+import type { ApiError, CardJob, CardJobKind, CardView } from '../../../shared/api.js';
 import { api, asApiError, newJobId } from '../api/api.js';
+import { useCards } from './cards-store.js';
 import { usePlace } from './place-store.js';
 
 export interface Busy {
   label: string;
   jobId: string | null;
+  /** Its Cancel belongs here; a batch's is on the Batch screen, and checking a card cannot be stopped. */
+  cancellable: boolean;
+  /** What happens next, when the job was found running on the card rather than started here. */
+  note?: string;
+}
+
+/** A job found running on a card when its page opens, as the page shows it. */
+const FOUND: Record<CardJobKind, { label: string; cancellable: boolean; note: string }> = {
+  add: { label: 'Adding images', cancellable: true, note: 'The card is read again when this is done.' },
+  prepare: {
+    label: 'Erasing and preparing this card',
+    cancellable: true,
+    note: 'The card is read again when this is done.',
+  },
+  'loader-update': {
+    label: 'Updating the loader',
+    cancellable: true,
+    note: 'The card is read again when this is done.',
+  },
+  verify: { label: 'Checking images', cancellable: false, note: 'The result shows here when it is done.' },
+  batch: {
+    label: 'Written by a batch',
+    cancellable: false,
+    note: 'The batch can be stopped on the Batch screen. The card is read again when it is done.',
+  },
+  station: {
+    label: 'Written by the station',
+    cancellable: false,
+    note: 'The station can be stopped on the Batch screen. The card is read again when it is done.',
+  },
+};
+
+/** Resolves once the card is no longer worked on by that job (or is gone from the list). */
+function jobEnds(cardId: string, jobId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): boolean => {
+      const card = useCards.getState().cards.find((each) => each.id === cardId);
+      return card?.job?.jobId !== jobId;
+    };
+    if (check()) {
+      resolve();
+      return;
+    }
+    const stop = useCards.subscribe(() => {
+      if (!check()) return;
+      stop();
+      resolve();
+    });
+  });
 }
 
 interface CardState {
@@ -41,7 +91,7 @@ export const useCard = create<CardState>((set, get) => {
     done: string,
   ) {
     const id = get().id;
-    set({ busy: { label, jobId }, error: null, notice: null });
+    set({ busy: { label, jobId, cancellable: jobId !== null }, error: null, notice: null });
     try {
       const view = await work();
       if (get().id !== id) return;
@@ -61,13 +111,35 @@ export const useCard = create<CardState>((set, get) => {
     error: null,
     notice: null,
     async open(id) {
-      set({ id, view: null, loading: true, error: null, notice: null, busy: null, verifyJob: null });
+      const job: CardJob | undefined = useCards.getState().cards.find((card) => card.id === id)?.job;
+      // Coming back to the same card keeps what the last change to it said (it failed, or what it did).
+      const same = get().id === id;
+      set({
+        id,
+        view: null,
+        loading: job === undefined,
+        error: same ? get().error : null,
+        notice: same ? get().notice : null,
+        busy: job ? { jobId: job.jobId, ...FOUND[job.kind] } : null,
+        verifyJob: null,
+      });
       usePlace.getState().go('card');
+      if (job) {
+        // Reading the card now would wait behind the job (one piece of work per card): show the job
+        // instead, and read the card when it is done.
+        await jobEnds(id, job.jobId);
+        if (get().id !== id) return;
+        if (get().busy?.jobId === job.jobId) set({ busy: null });
+        // The window that started the job may still be here, and have shown the card as the job left it.
+        if (get().view !== null) return;
+        set({ loading: true });
+      }
       try {
         const view = await api().inspectCard(id);
         if (get().id !== id) return;
         set({ view, loading: false });
-        if (view.astlinux && view.images.length > 0) await get().verify();
+        // The window that started a job on this card may have begun checking it already.
+        if (view.astlinux && view.images.length > 0 && get().verifyJob === null) await get().verify();
       } catch (error) {
         if (get().id === id) set({ loading: false, error: asApiError(error) });
       }

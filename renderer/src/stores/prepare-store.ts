@@ -22,6 +22,8 @@ interface PrepareState {
   setKeydisk(choice: KeydiskChoice): void;
   setLayout(layout: 'mbr' | 'superfloppy'): void;
   start(allCards: CardSummary[]): Promise<void>;
+  /** The same images and options again, onto the cards that failed (those that made it are left alone). */
+  retry(allCards: CardSummary[]): Promise<void>;
   reset(preselected?: string): void;
 }
 
@@ -49,6 +51,11 @@ export const usePrepare = create<PrepareState>((set, get) => ({
   setKeydisk: (keydisk) => set({ keydisk }),
   setLayout: (layout) => set({ layout }),
   reset: (preselected) => set({ ...initial, cards: preselected ? [preselected] : [] }),
+  async retry(allCards) {
+    const failed = (get().results ?? []).filter((result) => !result.ok).map((result) => result.cardId);
+    set({ cards: failed });
+    await get().start(allCards);
+  },
   async start(allCards) {
     const state = get();
     const chosen = allCards.filter((card) => state.cards.includes(card.id));

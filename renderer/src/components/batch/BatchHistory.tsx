@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { BatchHistoryEntry } from '../../../../shared/api.js';
 import { formatBytes } from '../../format.js';
 import { useBatch } from '../../stores/batch-store.js';
 import { Notice } from '../ErrorNote.js';
@@ -22,10 +23,7 @@ export function BatchHistory() {
       {history.length === 0 ? <p className="muted">No batch written yet.</p> : null}
       {history.map((entry) => (
         <details key={entry.name} className="history-entry" data-testid="batch-history-entry">
-          <summary>
-            {entry.name}: {entry.cards.filter((card) => card.verified).length} of {entry.cards.length} cards
-            verified
-          </summary>
+          <summary>{historyLine(entry)}</summary>
           <table className="images">
             <thead>
               <tr>
@@ -42,12 +40,15 @@ export function BatchHistory() {
               {entry.cards.map((card) => (
                 <tr key={`${card.target}-${card.startedAt}`}>
                   <td>{[card.model, card.serial ?? card.target].filter(Boolean).join(' · ')}</td>
-                  <td>{formatBytes(card.size)}</td>
+                  {/* A card that failed before it was looked at has no size on record: none is made up. */}
+                  <td>{card.size > 0 ? formatBytes(card.size) : '—'}</td>
                   <td>{card.fatSerial ?? ''}</td>
                   <td>{card.versions.join(', ')}</td>
                   <td>{card.keydiskId ?? ''}</td>
                   <td>{new Date(card.endedAt).toLocaleString()}</td>
-                  <td>{card.verified ? 'Verified ✓' : `Failed: ${card.error ?? ''}`}</td>
+                  <td className={card.verified ? undefined : 'tone-bad'}>
+                    {card.verified ? 'Verified ✓' : `Failed: ${card.error ?? ''}`}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -81,4 +82,12 @@ export function BatchHistory() {
       ))}
     </section>
   );
+}
+
+/** A report's line: the cards verified, and the attempts that failed counted apart — they are not cards made. */
+function historyLine(entry: BatchHistoryEntry): string {
+  const verified = entry.cards.filter((card) => card.verified).length;
+  const failed = entry.cards.length - verified;
+  const made = `${verified} card${verified === 1 ? '' : 's'} verified`;
+  return `${entry.name}: ${made}${failed > 0 ? `, ${failed} failed` : ''}`;
 }

@@ -8,10 +8,13 @@ export function BatchRun() {
   const cards = useCards((cards) => cards.cards);
   const ids = state.results ? state.results.map((record) => record.target) : state.chosen;
   const done = state.results?.filter((record) => record.verified).length ?? 0;
+  const failed = (state.results?.length ?? 0) - done;
   return (
     <section aria-labelledby="batch-run">
       <h2 id="batch-run">
-        {state.running ? 'Writing the batch' : `Batch finished: ${done} of ${ids.length} cards verified`}
+        {state.running
+          ? 'Writing the batch'
+          : `Batch finished: ${done} of ${ids.length} cards verified${failed > 0 ? `, ${failed} failed` : ''}`}
       </h2>
       <table className="images" aria-label="Batch progress">
         <thead>

@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useBatch } from '../../stores/batch-store.js';
 import { useCards, visibleCards } from '../../stores/cards-store.js';
+import { NameCheck } from './BatchNameCheck.js';
+import { whatIsMissing } from './batch-ready.js';
 import { CardChoice } from './CardChoice.js';
 import { StationRules } from './StationRules.js';
 
@@ -11,12 +13,16 @@ export function BatchSetup() {
   const [confirming, setConfirming] = useState(false);
   const station = state.mode === 'station';
   const count = Number(state.count);
-  const ready =
-    (station ? Number.isInteger(count) && count > 0 : state.chosen.length > 0) &&
-    state.images.trim() !== '' &&
-    state.name.trim() !== '' &&
-    (state.keydisk !== 'template' || state.templatePath.trim() !== '') &&
-    (state.csvPath.trim() === '' || state.keydisk !== 'none');
+  // Cards chosen before that are gone (unplugged, closed) are not written: they are not counted either.
+  const chosen = state.chosen.filter((id) => cards.some((card) => card.id === id));
+  const { name, csvPath, recheck } = state;
+  useEffect(() => {
+    // Asked as the name or CSV is typed, once the typing pauses.
+    const timer = setTimeout(() => void recheck(name, csvPath), 300);
+    return () => clearTimeout(timer);
+  }, [name, csvPath, recheck]);
+  const missing = whatIsMissing(state, chosen.length);
+  const ready = missing.length === 0;
   return (
     <section aria-labelledby="batch-setup">
       <h2 id="batch-setup">Set up a batch</h2>
@@ -43,6 +49,7 @@ export function BatchSetup() {
         Batch name
         <input value={state.name} onChange={(event) => state.set({ name: event.target.value })} />
       </label>
+      <NameCheck />
       <label className="field">
         Images (one file or address a line)
         <textarea
@@ -84,11 +91,8 @@ export function BatchSetup() {
         Per-card values (CSV with hostname, ip, gateway…; optional)
         <input value={state.csvPath} onChange={(event) => state.set({ csvPath: event.target.value })} />
       </label>
-      {state.csvPath.trim() !== '' && state.keydisk === 'none' ? (
-        <p className="muted">Per-card values go into each card's keydisk: choose a keydisk above.</p>
-      ) : null}
       {station ? <StationRules /> : <CardChoice cards={cards} />}
-      {confirming ? (
+      {confirming && ready ? (
         <div className="note note-warn" role="alertdialog" aria-label="Confirm batch">
           <div className="note-text">
             {station ? (
@@ -99,12 +103,17 @@ export function BatchSetup() {
             ) : (
               <>
                 <strong>
-                  Everything on these {state.chosen.length} card{state.chosen.length === 1 ? '' : 's'} will be
-                  erased:
+                  Everything on these {chosen.length} card{chosen.length === 1 ? '' : 's'} will be erased:
                 </strong>{' '}
-                {state.chosen.map((id) => cards.find((card) => card.id === id)?.title ?? id).join(', ')}
+                {chosen.map((id) => cards.find((card) => card.id === id)?.title ?? id).join(', ')}
               </>
             )}
+            {state.addToReport && state.check ? (
+              <p>
+                They go into the report of “{state.check.folder}”, after the{' '}
+                {state.check.verified + state.check.failed} cards already in it.
+              </p>
+            ) : null}
           </div>
           <div className="actions">
             <button type="button" className="button-quiet" onClick={() => setConfirming(false)}>
@@ -115,6 +124,7 @@ export function BatchSetup() {
               className="button-danger"
               onClick={() => {
                 setConfirming(false);
+                if (!station) useBatch.setState({ chosen });
                 void (station ? state.startStation() : state.start());
               }}
             >
@@ -128,12 +138,23 @@ export function BatchSetup() {
             type="button"
             className="button-danger"
             disabled={!ready}
+            aria-describedby={ready ? undefined : 'batch-missing'}
             onClick={() => setConfirming(true)}
           >
             {station
               ? 'Start the station…'
-              : `Erase and write ${state.chosen.length} card${state.chosen.length === 1 ? '' : 's'}…`}
+              : `Erase and write ${chosen.length} card${chosen.length === 1 ? '' : 's'}…`}
           </button>
+        </div>
+      )}
+      {ready ? null : (
+        <div id="batch-missing" className="muted">
+          <p className="missing-title">To start, first:</p>
+          <ul className="missing">
+            {missing.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
         </div>
       )}
     </section>

@@ -1,6 +1,7 @@
-import { formatBytes } from '../../format.js';
+import { cardLine, cardPlace } from '../../card-status.js';
 import { useBatch } from '../../stores/batch-store.js';
 import type { visibleCards } from '../../stores/cards-store.js';
+import { StatusDot } from '../StatusDot.js';
 
 /** The cards a batch (not a station) erases and prepares. */
 export function CardChoice({ cards }: { cards: ReturnType<typeof visibleCards> }) {
@@ -20,9 +21,11 @@ export function CardChoice({ cards }: { cards: ReturnType<typeof visibleCards> }
               />
               <span className="card-main">
                 <span className="card-title">{card.title}</span>
-                <span className="card-sub muted">
-                  {card.location} · {formatBytes(card.size)}
-                </span>
+                <span className="card-sub muted">{cardPlace(card)}</span>
+              </span>
+              <span className="card-status">
+                <StatusDot tone={cardLine(card).tone} />
+                {cardLine(card).text}
               </span>
             </label>
           </li>

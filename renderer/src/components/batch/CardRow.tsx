@@ -1,7 +1,11 @@
 import type { BatchCardRecord, JobProgress } from '../../../../shared/api.js';
 import { phaseLabel } from '../../format.js';
 
-/** One card of a batch or station: its keydisk row and its progress, or its result. */
+/**
+ * One card of a batch or station: its keydisk row and its progress (the card's whole job in one figure,
+ * the phase named beside it), or its result. A failed card shows no bar: it was not written, whatever
+ * share of the work it had got through.
+ */
 export function CardRow({
   title,
   progress,
@@ -11,37 +15,38 @@ export function CardRow({
   progress?: JobProgress;
   record?: BatchCardRecord;
 }) {
-  const percent = progress && progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 0;
+  const state = record ? (record.verified ? 'done' : 'failed') : (progress?.phase ?? 'waiting');
+  // 100 % only once the card is verified: the last phase's end is not yet the card's.
+  const percent = state === 'done' ? 100 : Math.min(99, Math.floor((progress?.overall ?? 0) * 100));
   const status = record
     ? record.verified
       ? 'Verified ✓'
       : `Failed: ${record.error ?? 'unknown error'}`
-    : progress?.phase === 'done'
+    : state === 'done'
       ? 'Verified ✓'
-      : progress?.phase === 'failed'
+      : state === 'failed'
         ? 'Failed'
         : progress
-          ? `${phaseLabel(progress.phase, progress.item)} ${percent}%`
+          ? `${percent}% · ${phaseLabel(progress.phase, progress.item)}`
           : 'Waiting…';
   return (
-    <tr
-      data-testid="batch-card"
-      data-state={record ? (record.verified ? 'done' : 'failed') : (progress?.phase ?? 'waiting')}
-    >
+    <tr data-testid="batch-card" data-state={state}>
       <td>{title}</td>
       <td>{record?.keydiskId ?? (progress?.phase === 'done' ? progress.item : '') ?? ''}</td>
       <td>
-        <div
-          className="bar"
-          role="progressbar"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={record ? 100 : percent}
-          aria-label={`${title} progress`}
-        >
-          <div className="bar-fill" style={{ width: `${record ? 100 : percent}%` }} />
-        </div>
-        <span className={record && !record.verified ? 'card-warning' : 'muted'}>{status}</span>
+        {state === 'failed' ? null : (
+          <div
+            className="bar"
+            role="progressbar"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            aria-label={`${title} progress`}
+          >
+            <div className="bar-fill" style={{ width: `${percent}%` }} />
+          </div>
+        )}
+        <span className={state === 'failed' ? 'tone-bad' : 'muted'}>{status}</span>
       </td>
     </tr>
   );

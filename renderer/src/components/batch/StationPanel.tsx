@@ -1,6 +1,7 @@
-import { STATION_COUNTER } from '../../../../shared/api.js';
+import { STATION_COUNTER, STATION_IMAGES } from '../../../../shared/api.js';
 import { useBatch } from '../../stores/batch-store.js';
 import { useCards } from '../../stores/cards-store.js';
+import { ProgressView } from '../ProgressView.js';
 import { CardRow } from './CardRow.js';
 
 /** The running station: the counter, one row per slot that got a card, and Stop. */
@@ -8,7 +9,10 @@ export function StationPanel() {
   const state = useBatch();
   const cards = useCards((cards) => cards.cards);
   const counter = state.progress[STATION_COUNTER];
-  const slots = Object.values(state.progress).filter((progress) => progress.cardId !== STATION_COUNTER);
+  const slots = Object.values(state.progress).filter(
+    (progress) => progress.cardId !== STATION_COUNTER && progress.cardId !== STATION_IMAGES,
+  );
+  const staging = state.progress[STATION_IMAGES];
   const done = counter?.done ?? 0;
   const total = counter?.total ?? Number(state.count);
   const failed = Number(counter?.item ?? 0);
@@ -18,7 +22,13 @@ export function StationPanel() {
       <p data-testid="station-counter" data-done={done} data-total={total} data-failed={failed}>
         {done} of {total} cards verified{failed > 0 ? `, ${failed} failed` : ''}
       </p>
-      {!counter && state.running ? <p className="muted">Getting the images ready…</p> : null}
+      {!counter && state.running ? (
+        staging && state.jobId ? (
+          <ProgressView jobId={state.jobId} cardId={STATION_IMAGES} title="Getting the images ready" />
+        ) : (
+          <p className="muted">Getting the images ready…</p>
+        )
+      ) : null}
       {counter && state.running && slots.length === 0 ? <p className="muted">Ready: insert a card.</p> : null}
       <table className="images" aria-label="Station slots">
         <thead>
