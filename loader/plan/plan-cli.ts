@@ -3,6 +3,7 @@
  * host provides comes through `PlanHost`, so Node tests can drive the same code without mujs.
  */
 import {
+  type BootCandidate,
   type BootPlan,
   type CardFile,
   type DigestAlgorithm,
@@ -30,6 +31,8 @@ export const EXIT_INTERNAL = 3;
 
 /** Sidecars are one line; anything larger is not read at all (the plan reports it as unreadable). */
 const MAX_SIDECAR_BYTES = 65536;
+/** A `.run.conf` is a few lines of shell; a bigger one is not read (the plan calls it unreadable). */
+const MAX_RUN_CONF_BYTES = 65536;
 
 const USAGE = [
   'usage: plan <cardDir> <listingFile> <cmdlineFile>',
@@ -60,7 +63,10 @@ function usage(host: PlanHost, problem: string): number {
   return EXIT_USAGE;
 }
 
-/** `<size> <name>` lines from `stat -c '%s %n'`; a path keeps only its last component. */
+/**
+ * `<size> <name>` lines from `stat -c '%s %n'`; a path keeps only its last component, and `os/` before it
+ * when the file sits in an `os` folder (where real AstLinux releases live: `os/astlinux-1.5.10.run`).
+ */
 export function parseListing(text: string): { files: CardFile[]; problems: string[] } {
   const files: CardFile[] = [];
   const problems: string[] = [];
@@ -70,7 +76,10 @@ export function parseListing(text: string): { files: CardFile[]; problems: strin
     if (line === '') continue;
     const match = /^([0-9]+) (.+)$/.exec(line);
     const path = match?.[2] ?? '';
-    const name = path.slice(path.lastIndexOf('/') + 1);
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const folder = path.slice(0, Math.max(0, path.length - base.length - 1));
+    const inOs = /(^|\/)os$/i.test(folder);
+    const name = inOs && base !== '' ? `${folder.slice(folder.length - 2)}/${base}` : base;
     if (!match || name === '') problems.push(`listing line ${i + 1} is not "<size> <name>", ignored`);
     else files.push({ name, size: parseInt(match[1] ?? '', 10) });
   }
@@ -82,23 +91,30 @@ function readCard(host: PlanHost, args: readonly string[]): { plan: BootPlan; pr
   const listing = parseListing(readArgument(host, listingFile));
   const loader = parseLoaderOptions(readArgument(host, cmdlineFile));
   const sidecars: { [name: string]: string } = {};
+  const runConfs: { [name: string]: string } = {};
   for (const file of listing.files) {
-    if (!sidecarAlgorithm(file.name) || !/^astlinux-/i.test(file.name) || file.size > MAX_SIDECAR_BYTES)
-      continue;
+    const base = file.name.slice(file.name.lastIndexOf('/') + 1);
+    if (!/^astlinux-/i.test(base)) continue;
+    const isSidecar = sidecarAlgorithm(base) !== null && file.size <= MAX_SIDECAR_BYTES;
+    const isRunConf =
+      /^os\//i.test(file.name) && /\.run\.conf$/i.test(base) && file.size <= MAX_RUN_CONF_BYTES;
+    if (!isSidecar && !isRunConf) continue;
     try {
-      sidecars[file.name] = host.read(`${cardDir}/${file.name}`);
+      (isSidecar ? sidecars : runConfs)[file.name] = host.read(`${cardDir}/${file.name}`);
     } catch {
-      // Left out on purpose: the plan then calls this sidecar unreadable and skips its image.
+      // Left out on purpose: the plan then calls this file unreadable and skips its image or release.
     }
   }
-  const plan = planBoot({ files: listing.files, sidecars, pin: loader.options.pin });
+  const plan = planBoot({ files: listing.files, sidecars, runConfs, pin: loader.options.pin });
   return { plan, problems: listing.problems.concat(loader.problems) };
 }
 
 function planCommand(host: PlanHost, args: readonly string[]): number {
   const { plan, problems } = readCard(host, args);
   for (const line of problems.concat(plan.notes)) host.print(`say ${line}`);
-  if (plan.candidates.length === 0) host.print('say no AstLinux-X.Y.Z.img image on the card');
+  if (plan.candidates.length === 0) {
+    host.print('say no AstLinux image on the card (no AstLinux-X.Y.Z.img, no os/astlinux-X.Y.Z.run)');
+  }
   for (const candidate of plan.candidates) {
     const { expected, rejection, name } = candidate;
     if (expected) host.print(`check ${name} ${expected.algo} ${expected.digest}`);
@@ -110,21 +126,26 @@ function planCommand(host: PlanHost, args: readonly string[]): number {
 }
 
 function verdictCommand(host: PlanHost, args: readonly string[]): number {
+  return judge(host, args).code;
+}
+
+/** The verdict line for `<name>`; the candidate comes back for `accept`, which needs its recipe. */
+function judge(host: PlanHost, args: readonly string[]): { code: number; candidate: BootCandidate | null } {
   const { plan } = readCard(host, args);
   const name = args[3] ?? '';
   const actual = args[4] ?? '-';
   const candidate = findCandidate(plan, name);
   if (!candidate) {
     host.print(`bad unverified ${name}: not a bootable candidate on this card`);
-    return EXIT_BAD;
+    return { code: EXIT_BAD, candidate: null };
   }
   const verdict = judgeCandidate(candidate, actual === '-' ? null : actual);
   if (verdict.verdict === 'ok') {
     host.print(`ok ${verdict.line}`);
-    return EXIT_OK;
+    return { code: EXIT_OK, candidate };
   }
   host.print(`bad ${verdict.verdict} ${verdict.line}`);
-  return EXIT_BAD;
+  return { code: EXIT_BAD, candidate };
 }
 
 function parseDigestArgument(text: string): { algo: DigestAlgorithm; hex: string } | null | 'invalid' {
@@ -146,6 +167,20 @@ function parseDigestArgument(text: string): { algo: DigestAlgorithm; hex: string
 
 function handoffCommand(host: PlanHost, args: readonly string[]): number {
   const [cmdlineFile = '', image = '', card = '-', digestText = '-', keydisk = '-'] = args;
+  return printHandoff(host, { cmdlineFile, image, card, digestText, keydisk });
+}
+
+interface HandoffRequest {
+  readonly cmdlineFile: string;
+  readonly image: string;
+  readonly card: string;
+  readonly digestText: string;
+  /** `-` or "" takes the loader's astlinux.keydisk; null leaves the keydisk out. */
+  readonly keydisk: string | null;
+}
+
+function printHandoff(host: PlanHost, request: HandoffRequest): number {
+  const { cmdlineFile, image, card, digestText, keydisk } = request;
   const options = parseLoaderOptions(readArgument(host, cmdlineFile)).options;
   const digest = parseDigestArgument(digestText);
   if (digest === 'invalid') return usage(host, `"${digestText}" is not [sha1:|sha256:]<hex>`);
@@ -204,14 +239,25 @@ function indexCommand(host: PlanHost, args: readonly string[]): number {
 /**
  * `verdict`, then `handoff` when the verdict is ok: one mujs start per image on the loader's boot path instead
  * of two (each start costs ~0.1 s under emulation, more on a slow CPU). Prints the verdict line, then the
- * handoff line; exits as the first of the two that fails.
+ * handoff line; exits as the first of the two that fails. For a release (`os/…run`) two more lines say how
+ * to start it: `release <fstype> <offset> <image|card> <kernel path> <initrd path on the card>`, then
+ * `kcmd <its KCMD>`; its handoff carries no keydisk (AstLinux finds its ASTKD partition itself).
  */
 function acceptCommand(host: PlanHost, args: readonly string[]): number {
   const [cardDir = '', listing = '', cmdline = '', name = '', digest = '-', card = '-', keydisk = '-'] = args;
   const hex = digest.indexOf(':') < 0 ? digest : digest.slice(digest.indexOf(':') + 1);
-  const verdict = verdictCommand(host, [cardDir, listing, cmdline, name, hex === '' ? '-' : hex]);
-  if (verdict !== EXIT_OK) return verdict;
-  return handoffCommand(host, [cmdline, name, card, digest, keydisk]);
+  const judged = judge(host, [cardDir, listing, cmdline, name, hex === '' ? '-' : hex]);
+  if (judged.code !== EXIT_OK) return judged.code;
+  const recipe = judged.candidate ? judged.candidate.recipe : null;
+  const request = { cmdlineFile: cmdline, image: name, card, digestText: digest };
+  if (!recipe) return printHandoff(host, { ...request, keydisk });
+  const code = printHandoff(host, { ...request, keydisk: null });
+  if (code !== EXIT_OK) return code;
+  host.print(
+    `release ${recipe.fstype} ${recipe.offset} ${recipe.kernel.where} ${recipe.kernel.path} ${recipe.initrd}`,
+  );
+  host.print(`kcmd ${recipe.kcmd}`);
+  return EXIT_OK;
 }
 
 interface Command {
