@@ -18,8 +18,31 @@
  *   to the normal order, and the plan says so.
  * - Files named `AstLinux-*` that are neither an image nor a sidecar (`.img.part`, `.tmp`, …) are ignored
  *   and noted; so are sidecars whose image is missing.
+ *
+ * Real AstLinux releases (`release-names.ts`) take part too, listed as `os/<name>` (the card's os folder,
+ * where AstLinux's own initrd looks for them): `os/astlinux-1.5.10.run` is a candidate checked against
+ * `os/astlinux-1.5.10.run.sha1`, and started as its `.run.conf` says (`release-boot.ts`). A release that
+ * cannot start — no `.run.conf`, no initrd, no `os/astflag` on the card (AstLinux's initrd would not find
+ * the card) — is rejected before hashing as `incomplete-release`.
+ * - Both kinds are ordered by version together: the newest version boots whatever its kind. For the same
+ *   version, astcard's image comes first and the release after it; each is the other's fallback.
+ * - `os/ver` (what RUNNIX boots) is not read here: this plan boots the newest release that verifies, and
+ *   `astlinux.pin` chooses another.
+ *
+ * Signed images (`signed-images.ts` says who signed what; `astlinux.signed` is the policy):
+ * - `off`: signatures play no part.
+ * - `preferred` (the default on a card with trusted keys): an image a trusted key signed is checked
+ *   against the signed SHA-256 and boots before any unsigned one, however new; an unsigned image (or one
+ *   signed by a key the card does not trust) still boots after them by its checksum file.
+ * - `required`: only images a trusted key signed boot.
+ * - A signed list whose signature fails rejects the images it names under both: the list was changed
+ *   after signing, so neither it nor the image's own checksum file can be trusted.
  */
 import { type DigestAlgorithm, normalizeDigest, parseSidecar, sidecarAlgorithm } from './checksums.js';
+import { type ReleaseRecipe, releaseRecipe } from './release-boot.js';
+import { parseReleaseFileName, parseReleaseName } from './release-names.js';
+import type { SignaturePolicy, SignatureStatus } from './signed-images.js';
+import { isSignedListName } from './signed-list-name.js';
 import {
   compareVersionRank,
   compareVersions,
@@ -34,12 +57,19 @@ export interface CardFile {
 }
 
 export interface BootPlanInput {
-  /** Every file in the card's root directory. */
+  /** Every file in the card's root directory, and every file in its os folder as `os/<name>`. */
   readonly files: readonly CardFile[];
   /** Sidecar texts keyed by the sidecar's file name; a listed sidecar absent here could not be read. */
   readonly sidecars: { readonly [fileName: string]: string };
+  /** `.run.conf` texts keyed by file name (`os/astlinux-1.5.10.run.conf`); a listed one absent here could not be read. */
+  readonly runConfs?: { readonly [fileName: string]: string };
   /** `astlinux.pin`, if given. */
   readonly pin?: string | null;
+  /** The signature policy and what the card's signed lists say of each candidate (judgeSignatures). */
+  readonly signatures?: {
+    readonly policy: SignaturePolicy;
+    readonly byName: { readonly [name: string]: SignatureStatus };
+  } | null;
 }
 
 export type Verdict =
@@ -49,10 +79,22 @@ export type Verdict =
   | 'malformed-sidecar'
   | 'not-a-version'
   | 'zero-length'
+  | 'incomplete-release'
+  | 'unsigned'
+  | 'bad-signature'
+  | 'unknown-key'
   | 'unverified';
 
 /** Verdicts known from the listing and the sidecars alone. */
-export type PreVerdict = 'missing-sidecar' | 'malformed-sidecar' | 'not-a-version' | 'zero-length';
+export type PreVerdict =
+  | 'missing-sidecar'
+  | 'malformed-sidecar'
+  | 'not-a-version'
+  | 'zero-length'
+  | 'incomplete-release'
+  | 'unsigned'
+  | 'bad-signature'
+  | 'unknown-key';
 
 export interface ExpectedDigest {
   readonly algo: DigestAlgorithm;
@@ -62,7 +104,10 @@ export interface ExpectedDigest {
 }
 
 export interface BootCandidate {
+  /** The file's name as listed: `AstLinux-1.5.10.img`, or `os/astlinux-1.5.10.run` for a release. */
   readonly name: string;
+  /** `image`: astcard's own format at the card's root; `release`: a real AstLinux release in os/. */
+  readonly kind: 'image' | 'release';
   readonly size: number;
   readonly version: Version | null;
   /** Moved to the front by `astlinux.pin`. */
@@ -70,6 +115,10 @@ export interface BootCandidate {
   /** Set when the image is rejected without hashing; `expected` is then null. */
   readonly rejection: { readonly verdict: PreVerdict; readonly reason: string } | null;
   readonly expected: ExpectedDigest | null;
+  /** For a release that can start: how (from its `.run.conf`). */
+  readonly recipe: ReleaseRecipe | null;
+  /** Signed by a trusted key, when the policy looks at signatures: checked against the signed digest. */
+  readonly signedBy: { readonly signer: string; readonly keyNumber: string } | null;
 }
 
 export type PinStatus = 'none' | 'invalid' | 'found' | 'absent' | 'broken';
@@ -117,51 +166,180 @@ function lookupIgnoringCase(table: { readonly [key: string]: string }, name: str
 }
 
 function reject(
-  name: string,
-  size: number,
+  file: CardFile,
+  kind: BootCandidate['kind'],
   version: Version | null,
   verdict: PreVerdict,
   reason: string,
 ): BootCandidate {
-  return { name, size, version, pinned: false, rejection: { verdict, reason }, expected: null };
+  const { name, size } = file;
+  return {
+    name,
+    kind,
+    size,
+    version,
+    pinned: false,
+    rejection: { verdict, reason },
+    expected: null,
+    recipe: null,
+    signedBy: null,
+  };
+}
+
+/**
+ * What the signature policy makes of a candidate: the signed digest to check it against, a rejection, or
+ * null to go on with its checksum file like any image.
+ */
+function signatureRule(
+  file: CardFile,
+  input: BootPlanInput,
+):
+  | { kind: 'signed'; expected: ExpectedDigest; signedBy: { signer: string; keyNumber: string } }
+  | { kind: 'reject'; verdict: PreVerdict; reason: string }
+  | null {
+  const policy = input.signatures?.policy ?? 'off';
+  if (policy === 'off') return null;
+  const status: SignatureStatus = input.signatures?.byName[file.name] ?? { status: 'unsigned' };
+  if (status.status === 'signed') {
+    return {
+      kind: 'signed',
+      expected: { algo: 'sha256', digest: status.digest, sidecar: status.list },
+      signedBy: { signer: status.signer, keyNumber: status.keyNumber },
+    };
+  }
+  if (status.status === 'bad-signature')
+    return { kind: 'reject', verdict: 'bad-signature', reason: status.reason };
+  if (policy === 'required') {
+    return status.status === 'unknown-key'
+      ? { kind: 'reject', verdict: 'unknown-key', reason: `${status.reason} (astlinux.signed=required)` }
+      : {
+          kind: 'reject',
+          verdict: 'unsigned',
+          reason: 'not signed by a trusted key (astlinux.signed=required)',
+        };
+  }
+  return null;
+}
+
+/** The sidecar that checks `file` (`.sha256` over `.sha1`), read and parsed; `fileName` is what it must name. */
+function expectedDigest(
+  file: CardFile,
+  fileName: string,
+  input: BootPlanInput,
+): { ok: true; expected: ExpectedDigest } | { ok: false; verdict: PreVerdict; reason: string } {
+  const sidecar = findFile(input.files, `${file.name}.sha256`) ?? findFile(input.files, `${file.name}.sha1`);
+  const algo = sidecar ? sidecarAlgorithm(sidecar.name) : null;
+  if (!sidecar || !algo) {
+    return { ok: false, verdict: 'missing-sidecar', reason: 'no checksum file (.sha256 or .sha1)' };
+  }
+  const text = lookupIgnoringCase(input.sidecars, sidecar.name);
+  const checked =
+    text === null ? { ok: false as const, reason: 'unreadable' } : parseSidecar(text, fileName, algo);
+  if (!checked.ok) {
+    return {
+      ok: false,
+      verdict: 'malformed-sidecar',
+      reason: `${sidecar.name} is malformed (${checked.reason})`,
+    };
+  }
+  return { ok: true, expected: { algo, digest: checked.digest, sidecar: sidecar.name } };
 }
 
 function examineImage(file: CardFile, input: BootPlanInput): BootCandidate {
   const parsed = parseImageName(file.name);
-  if (!parsed.ok)
-    return reject(file.name, file.size, null, 'not-a-version', `not a version (${parsed.reason})`);
+  if (!parsed.ok) return reject(file, 'image', null, 'not-a-version', `not a version (${parsed.reason})`);
   const version = parsed.version;
-  if (file.size === 0) return reject(file.name, file.size, version, 'zero-length', 'empty file');
-  const sidecar = findFile(input.files, `${file.name}.sha256`) ?? findFile(input.files, `${file.name}.sha1`);
-  const algo = sidecar ? sidecarAlgorithm(sidecar.name) : null;
-  if (!sidecar || !algo) {
-    return reject(file.name, file.size, version, 'missing-sidecar', 'no checksum file (.sha256 or .sha1)');
+  if (file.size === 0) return reject(file, 'image', version, 'zero-length', 'empty file');
+  const signature = signatureRule(file, input);
+  if (signature?.kind === 'reject')
+    return reject(file, 'image', version, signature.verdict, signature.reason);
+  const digest = signature
+    ? { ok: true as const, expected: signature.expected }
+    : expectedDigest(file, file.name, input);
+  if (!digest.ok) return reject(file, 'image', version, digest.verdict, digest.reason);
+  const { name, size } = file;
+  return {
+    name,
+    kind: 'image',
+    size,
+    version,
+    pinned: false,
+    rejection: null,
+    expected: digest.expected,
+    recipe: null,
+    signedBy: signature?.signedBy ?? null,
+  };
+}
+
+/** `os/x` → `x`, or null for a name outside the os folder. */
+function inOsFolder(name: string): string | null {
+  return /^os\/[^/]+$/i.test(name) ? name.slice(3) : null;
+}
+
+function examineRelease(file: CardFile, baseName: string, input: BootPlanInput): BootCandidate {
+  const parsed = parseReleaseFileName(baseName);
+  if (!parsed.ok) return reject(file, 'release', null, 'not-a-version', `not a version (${parsed.reason})`);
+  const version = parsed.version;
+  if (file.size === 0) return reject(file, 'release', version, 'zero-length', 'empty file');
+  const signature = signatureRule(file, input);
+  if (signature?.kind === 'reject')
+    return reject(file, 'release', version, signature.verdict, signature.reason);
+  const digest = signature
+    ? { ok: true as const, expected: signature.expected }
+    : expectedDigest(file, baseName, input);
+  if (!digest.ok) return reject(file, 'release', version, digest.verdict, digest.reason);
+  if (!findFile(input.files, 'os/astflag')) {
+    const reason = "the card has no os/astflag, so AstLinux's own initrd would not find it";
+    return reject(file, 'release', version, 'incomplete-release', reason);
   }
-  const text = lookupIgnoringCase(input.sidecars, sidecar.name);
-  const checked =
-    text === null ? { ok: false as const, reason: 'unreadable' } : parseSidecar(text, file.name, algo);
-  if (!checked.ok) {
-    const reason = `${sidecar.name} is malformed (${checked.reason})`;
-    return reject(file.name, file.size, version, 'malformed-sidecar', reason);
-  }
-  const expected = { algo, digest: checked.digest, sidecar: sidecar.name };
-  return { name: file.name, size: file.size, version, pinned: false, rejection: null, expected };
+  const confName = `${file.name}.conf`;
+  const confFile = findFile(input.files, confName);
+  const cardFiles: string[] = [];
+  for (const listed of input.files) cardFiles.push(listed.name);
+  const recipe = releaseRecipe({
+    release: parsed.release,
+    conf: confFile ? lookupIgnoringCase(input.runConfs ?? {}, confFile.name) : null,
+    confListed: confFile !== null,
+    cardFiles,
+  });
+  if (!recipe.ok) return reject(file, 'release', version, 'incomplete-release', recipe.reason);
+  const { name, size } = file;
+  return {
+    name,
+    kind: 'release',
+    size,
+    version,
+    pinned: false,
+    rejection: null,
+    expected: digest.expected,
+    recipe: recipe.recipe,
+    signedBy: signature?.signedBy ?? null,
+  };
 }
 
 function bootOrder(a: BootCandidate, b: BootCandidate): number {
   if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  // Only under `preferred` do signed and unsigned candidates meet; the signed ones go first.
+  if ((a.signedBy === null) !== (b.signedBy === null)) return a.signedBy ? -1 : 1;
   if (a.version && b.version) {
     const byVersion = compareVersions(b.version, a.version);
     if (byVersion !== 0) return byVersion;
   } else if (a.version || b.version) {
     return a.version ? -1 : 1;
   }
+  if (a.kind !== b.kind) return a.kind === 'image' ? -1 : 1;
   return a.name === b.name ? 0 : a.name < b.name ? -1 : 1;
 }
 
+/** A pin is a version (`1.5.9`), an image name, a release name (`astlinux-1.5.9`) or its `.run`. */
 function parsePin(pin: string): { ok: true; version: Version } | { ok: false; reason: string } {
   const asName = parseImageName(pin);
-  return asName.ok ? asName : parseVersion(pin);
+  if (asName.ok) return asName;
+  const asRelease = parseReleaseName(pin);
+  if (asRelease.ok) return asRelease;
+  const asReleaseFile = parseReleaseFileName(pin);
+  if (asReleaseFile.ok && asReleaseFile.kind === 'run') return asReleaseFile;
+  return parseVersion(pin);
 }
 
 function applyPin(candidates: BootCandidate[], pin: string | null | undefined, notes: string[]): PinStatus {
@@ -202,7 +380,23 @@ function applyPin(candidates: BootCandidate[], pin: string | null | undefined, n
 
 function noteStrayFiles(input: BootPlanInput, notes: string[]): void {
   for (const file of input.files) {
-    if (!/^astlinux-/i.test(file.name)) continue;
+    const inOs = inOsFolder(file.name);
+    if (inOs !== null) {
+      noteStrayReleaseFile(input, file, inOs, notes);
+      continue;
+    }
+    if (!/^astlinux-/i.test(file.name) || isSignedListName(file.name)) continue;
+    const release = parseReleaseFileName(file.name);
+    if (release.ok && release.kind === 'archive') {
+      notes.push(
+        `${file.name}: a release archive does not boot as it is (adding it unpacks it into os/), ignored`,
+      );
+      continue;
+    }
+    if (release.ok && release.kind !== 'archive-sha1') {
+      notes.push(`${file.name}: a release file belongs in the card's os folder, ignored here`);
+      continue;
+    }
     const algo = sidecarAlgorithm(file.name);
     if (algo) {
       const imageName = file.name.slice(0, file.name.length - algo.length - 1);
@@ -215,13 +409,29 @@ function noteStrayFiles(input: BootPlanInput, notes: string[]): void {
   }
 }
 
+/** In os/ only a release's checksum without its .run is worth a line: the rest is RUNNIX's own. */
+function noteStrayReleaseFile(input: BootPlanInput, file: CardFile, baseName: string, notes: string[]): void {
+  const parsed = parseReleaseFileName(baseName);
+  if (!parsed.ok || (parsed.kind !== 'run-sha1' && parsed.kind !== 'run-sha256')) return;
+  const algo = sidecarAlgorithm(file.name) ?? 'sha1';
+  const runName = file.name.slice(0, file.name.length - algo.length - 1);
+  if (!findFile(input.files, runName)) notes.push(`${file.name}: checksum file without its release, ignored`);
+}
+
 /** Orders the card's images for booting and rejects what can be rejected without hashing. */
 export function planBoot(input: BootPlanInput): BootPlan {
   const candidates: BootCandidate[] = [];
   for (const file of input.files) {
-    if (/^astlinux-.*\.img$/i.test(file.name)) candidates.push(examineImage(file, input));
+    const inOs = inOsFolder(file.name);
+    if (inOs === null && /^astlinux-.*\.img$/i.test(file.name)) candidates.push(examineImage(file, input));
+    else if (inOs !== null && /^astlinux-.*\.run$/i.test(inOs))
+      candidates.push(examineRelease(file, inOs, input));
   }
   const notes: string[] = [];
+  for (const candidate of candidates) {
+    for (const note of candidate.recipe ? candidate.recipe.notes : [])
+      notes.push(`${candidate.name}: ${note}`);
+  }
   const pin = input.pin ?? null;
   const status = applyPin(candidates, pin, notes);
   noteStrayFiles(input, notes);
@@ -252,7 +462,8 @@ export function judgeCandidate(candidate: BootCandidate, actualDigest: string | 
       line: `${name}: ${expected.algo} checksum mismatch, skipping${fallback}`,
     };
   }
-  return { name, verdict: 'ok', line: `${name}: ${expected.algo} checksum ok` };
+  const signed = candidate.signedBy ? `, signed by ${candidate.signedBy.signer}` : '';
+  return { name, verdict: 'ok', line: `${name}: ${expected.algo} checksum ok${signed}` };
 }
 
 /** Verdicts for every candidate and the image that boots: the first `ok` in plan order. */

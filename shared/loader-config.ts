@@ -5,6 +5,7 @@
  *   astlinux.pin=<version|image name>   astlinux.source=<url>[,<url>…]   astlinux.keydisk=<location>
  *   astlinux.card=<FAT volume id XXXX-XXXX>   astlinux.rescue[=1|0]   astlinux.onfail=shell|poweroff|reboot
  *   astlinux.debug[=1|0]   astlinux.ip=dhcp|<address>/<prefix>[,<gateway>[,<dns>]]   astlinux.wait=<seconds>
+ *   astlinux.signed=required|preferred|off (see signed-images.ts; unset: preferred when the card has keys)
  *   console=<device>
  * Switches also take yes/no, true/false, on/off. Keydisk locations: see kernel-cmdline.ts.
  *
@@ -23,6 +24,8 @@ import { formatStaticAddress, parseStaticAddress } from './static-address.js';
 
 export type OnFail = 'shell' | 'poweroff' | 'reboot';
 
+export type SignedPolicyOption = 'required' | 'preferred' | 'off';
+
 export interface LoaderOptions {
   readonly pin: string | null;
   readonly sources: readonly string[];
@@ -37,7 +40,15 @@ export interface LoaderOptions {
   readonly debug: boolean;
   /** Seconds the loader waits for the card to appear (slow USB readers), 1–120. */
   readonly wait: number;
+  /** How signatures count; null: the default, `preferred` when the card trusts keys, else `off`. */
+  readonly signed: SignedPolicyOption | null;
   readonly console: readonly string[];
+}
+
+/** The signature policy a card boots with: its option, or `preferred` as soon as it trusts a key. */
+export function signaturePolicy(option: SignedPolicyOption | null, cardHasKeys: boolean): SignedPolicyOption {
+  if (option !== null) return option;
+  return cardHasKeys ? 'preferred' : 'off';
 }
 
 export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
@@ -50,6 +61,7 @@ export const DEFAULT_LOADER_OPTIONS: LoaderOptions = {
   onfail: 'shell',
   debug: false,
   wait: 10,
+  signed: null,
   console: [],
 };
 
@@ -105,6 +117,10 @@ export function parseLoaderOptions(commandLine: string): ParsedLoaderOptions {
       const id = parseFatVolumeId(value);
       if (id) o.card = id;
       else bad('expected a FAT volume id like 1234-ABCD');
+    } else if (name === 'astlinux.signed') {
+      const lower = value.toLowerCase();
+      if (lower === 'required' || lower === 'preferred' || lower === 'off') o.signed = lower;
+      else bad('expected required, preferred or off');
     } else if (name === 'astlinux.onfail') {
       const lower = value.toLowerCase();
       if (lower === 'shell' || lower === 'poweroff' || lower === 'reboot') o.onfail = lower;
@@ -143,6 +159,7 @@ export function formatLoaderOptions(options: Partial<LoaderOptions>): string {
   if (options.rescue) add('astlinux.rescue', null);
   if (options.onfail && options.onfail !== 'shell') add('astlinux.onfail', options.onfail);
   if (options.debug) add('astlinux.debug', null);
+  if (options.signed) add('astlinux.signed', options.signed);
   if (options.wait !== undefined && options.wait !== DEFAULT_LOADER_OPTIONS.wait) {
     if (!(options.wait >= 1 && options.wait <= 120 && Math.floor(options.wait) === options.wait)) {
       throw new PolicyError(

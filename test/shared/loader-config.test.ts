@@ -46,6 +46,7 @@ const optionsArbitrary: fc.Arbitrary<LoaderOptions> = fc.record({
   onfail: fc.constantFrom('shell' as const, 'poweroff' as const, 'reboot' as const),
   debug: fc.boolean(),
   wait: fc.integer({ min: 1, max: 120 }),
+  signed: fc.constantFrom(null, 'required' as const, 'preferred' as const, 'off' as const),
   console: fc.array(fc.constantFrom('tty0', 'ttyS0,115200', 'ttyS1'), { maxLength: 2 }),
 });
 

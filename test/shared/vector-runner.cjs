@@ -84,18 +84,35 @@ var runVectors = (function () {
   function bootPlan(api, c) {
     var files = [];
     for (var i = 0; i < c.files.length; i++) files.push({ name: c.files[i][1], size: c.files[i][0] });
+    var signatures = null;
+    var signed = {};
+    if (c.signatures) {
+      var names = [];
+      for (var n = 0; n < files.length; n++) names.push(files[n].name);
+      var judged = api.judgeSignatures({ keys: c.signatures.keys, lists: c.signatures.lists, names: names });
+      signatures = { policy: c.signatures.policy, byName: judged.byName };
+      for (var name in judged.byName) {
+        if (/\.(img|run)$/i.test(name)) signed[name] = judged.byName[name].status;
+      }
+    }
     var plan = api.planBoot({
       files: files,
       sidecars: c.sidecars || {},
+      runConfs: c.runConfs || {},
       pin: c.pin === undefined ? null : c.pin,
+      signatures: signatures,
     });
     var decision = api.decideBoot(plan, c.digests || {});
     var order = [];
     var pre = {};
     var verdicts = {};
+    var recipes = {};
+    var reasons = {};
     for (var j = 0; j < plan.candidates.length; j++) {
       var candidate = plan.candidates[j];
       order.push(candidate.name);
+      if (candidate.recipe) recipes[candidate.name] = describeRecipe(candidate.recipe);
+      if (candidate.rejection) reasons[candidate.name] = candidate.rejection.reason;
       pre[candidate.name] = candidate.expected
         ? 'check ' + candidate.expected.algo + ' ' + candidate.expected.digest
         : candidate.rejection.verdict;
@@ -111,6 +128,97 @@ var runVectors = (function () {
       verdicts: verdicts,
       boot: decision.boot,
       lines: decision.lines.slice(),
+      recipes: recipes,
+      reasons: reasons,
+      signed: signed,
+    };
+  }
+
+  /** One line per recipe, so a vector states it compactly: fstype, offset, kernel, initrd, then KCMD. */
+  function describeRecipe(recipe) {
+    return (
+      recipe.fstype +
+      ' ' +
+      recipe.offset +
+      ' ' +
+      recipe.kernel.where +
+      ':' +
+      recipe.kernel.path +
+      ' card:' +
+      recipe.initrd +
+      ' | ' +
+      recipe.kcmd
+    );
+  }
+
+  function releaseName(api, c) {
+    var result = api.parseReleaseFileName(c.input);
+    if (!result.ok) {
+      var asName = api.parseReleaseName(c.input);
+      if (asName.ok)
+        return { ok: true, release: asName.name, kind: 'name', canonical: api.formatVersion(asName.version) };
+      return { ok: false, reason: result.reason, nameReason: asName.reason };
+    }
+    return {
+      ok: true,
+      release: result.release,
+      kind: result.kind,
+      canonical: api.formatVersion(result.version),
+    };
+  }
+
+  function releaseFiles(api, c) {
+    var result = attempt(function () {
+      return api.releaseFiles(c.release);
+    });
+    if (result.error) return { error: result.error };
+    var named = attempt(function () {
+      return api.releaseName(c.version || c.release.replace(/^astlinux-/i, ''));
+    });
+    return { files: result.value, releaseName: named.error ? { error: named.error } : named.value };
+  }
+
+  function runConf(api, c) {
+    var conf = api.parseRunConf(c.text, c.environment || {});
+    var values = {};
+    var names = Object.keys(conf.values).sort();
+    for (var i = 0; i < names.length; i++) values[names[i]] = conf.values[names[i]];
+    return { values: values, problems: conf.problems.slice() };
+  }
+
+  function releaseRecipe(api, c) {
+    var result = api.releaseRecipe({
+      release: c.release,
+      conf: c.conf === undefined ? null : c.conf,
+      confListed: c.confListed === undefined ? c.conf !== null && c.conf !== undefined : c.confListed,
+      cardFiles: c.cardFiles,
+    });
+    if (!result.ok) return { ok: false, reason: result.reason };
+    return { ok: true, recipe: describeRecipe(result.recipe), notes: result.recipe.notes.slice() };
+  }
+
+  function runnixBoot(api, c) {
+    var p = api.predictRunnixBoot({
+      osFiles: c.osFiles,
+      rootFiles: c.rootFiles,
+      ver: c.ver === undefined ? null : c.ver,
+      defaultConf: c.defaultConf === undefined ? null : c.defaultConf,
+      cmdline: c.cmdline === undefined ? null : c.cmdline,
+      sidecars: c.sidecars || {},
+      runConfs: c.runConfs || {},
+      digests: c.digests || {},
+    });
+    return {
+      recognised: p.recognised,
+      image: p.image,
+      rule: p.rule,
+      found: p.found,
+      newest: p.newest,
+      isNewest: p.isNewest,
+      checksum: p.checksum,
+      verifyLocal: p.verifyLocal,
+      starts: p.starts,
+      lines: p.lines.slice(),
     };
   }
 
@@ -128,6 +236,7 @@ var runVectors = (function () {
         onfail: o.onfail,
         debug: o.debug,
         wait: o.wait,
+        signed: o.signed,
         console: o.console.slice(),
       },
       problems: parsed.problems.slice(),
@@ -199,6 +308,65 @@ var runVectors = (function () {
     };
   }
 
+  function sha512(api, c) {
+    var bytes = api.utf8Bytes(c.text);
+    var message = [];
+    for (var i = 0; i < (c.repeat || 1); i++) message = message.concat(bytes);
+    return { digest: api.hexFromBytes(api.sha512(message)) };
+  }
+
+  function ed25519(api, c) {
+    var key = api.bytesFromHex(c.publicKey);
+    var valid = api.ed25519Verify(key, api.bytesFromHex(c.message), api.bytesFromHex(c.signature));
+    return { valid: valid, keyProblem: api.ed25519KeyProblem(key) };
+  }
+
+  /** The property test's cases: only the verdict, to keep thousands of them fast under mujs. */
+  function ed25519Verify(api, c) {
+    var key = api.bytesFromHex(c.publicKey);
+    return { valid: api.ed25519Verify(key, api.bytesFromHex(c.message), api.bytesFromHex(c.signature)) };
+  }
+
+  function base64(api, c) {
+    if (c.encode !== undefined) {
+      var text = api.encodeBase64(api.bytesFromHex(c.encode));
+      return { text: text, back: api.hexFromBytes(api.decodeBase64(text)) };
+    }
+    var decoded = api.decodeBase64(c.decode);
+    return { hex: decoded ? api.hexFromBytes(decoded) : null };
+  }
+
+  function signifyKey(api, c) {
+    var key = api.parsePublicKey(c.text);
+    if (!key.ok) return { ok: false, reason: key.reason };
+    return {
+      ok: true,
+      keyNumber: key.keyNumber,
+      publicKey: api.hexFromBytes(key.publicKey),
+      comment: key.comment,
+      formatted: api.formatPublicKey(key),
+    };
+  }
+
+  function signifyList(api, c) {
+    var keys = [];
+    for (var i = 0; i < c.keys.length; i++) {
+      var key = api.parsePublicKey(c.keys[i]);
+      if (!key.ok) throw new Error('vector key ' + i + ': ' + key.reason);
+      keys.push(key);
+    }
+    var result = api.verifySignedList(c.text, keys);
+    if (!result.ok) {
+      return { ok: false, verdict: result.verdict, reason: result.reason, keyNumber: result.keyNumber };
+    }
+    var entries = [];
+    for (var j = 0; j < result.entries.length; j++) {
+      var entry = result.entries[j];
+      entries.push({ algo: entry.algo, name: entry.name, digest: entry.digest });
+    }
+    return { ok: true, keyNumber: result.keyNumber, keyComment: result.keyComment, entries: entries };
+  }
+
   var KINDS = {
     'version-parse': versionParse,
     'image-name': imageName,
@@ -215,6 +383,17 @@ var runVectors = (function () {
     'replace-options': replaceOptions,
     syslinux: syslinux,
     'syslinux-generate': syslinuxGenerate,
+    'release-name': releaseName,
+    'release-files': releaseFiles,
+    'run-conf': runConf,
+    'release-recipe': releaseRecipe,
+    'runnix-boot': runnixBoot,
+    sha512: sha512,
+    ed25519: ed25519,
+    'ed25519-verify': ed25519Verify,
+    base64: base64,
+    'signify-key': signifyKey,
+    'signify-list': signifyList,
   };
 
   /** vectors: { kind, cases: [{ name, ...input, expect }] } → [{ name, actual }] */

@@ -2,12 +2,14 @@ import { add } from './add.js';
 import { batch } from './batch.js';
 import { drives } from './drives.js';
 import { inspect } from './inspect.js';
+import { key } from './key.js';
 import { keydisk } from './keydisk.js';
 import { loader } from './loader.js';
 import { prepare } from './prepare.js';
 import { publish } from './publish.js';
 import { remove } from './remove.js';
 import { settings } from './settings.js';
+import { sign } from './sign.js';
 import { source } from './source.js';
 import type { Command } from './support.js';
 import { tryBoot } from './try.js';
@@ -28,4 +30,6 @@ export const COMMANDS: Command[] = [
   batch,
   publish,
   source,
+  key,
+  sign,
 ];

@@ -41,7 +41,15 @@ export type CardErrorCode =
   /** The card already has a keydisk, and replacing it (losing its keys) was not asked for. */
   | 'keydisk-exists'
   /** A finished card of a batch does not check out: an image or the keydisk differs, or it would not boot. */
-  | 'card-check-failed';
+  | 'card-check-failed'
+  /** A public key to trust (or to stop trusting) is not a usable signify key, or not on the card. */
+  | 'bad-key'
+  /** An image the card would never boot for its signature: a signed list that fails, or none where required. */
+  | 'untrusted-image'
+  /** An image the loader could not mount: not an ext2/3/4 or squashfs filesystem, damaged, or cut short. */
+  | 'image-not-bootable'
+  /** An image the loader can mount, with no kernel at /boot/bzImage to start. */
+  | 'image-has-no-kernel';
 
 export class CardError extends AstcardError {
   declare readonly code: CardErrorCode;

@@ -6,12 +6,15 @@
  *      and read back from the card, and every block must match what was written (block-fingerprint.ts);
  *   3. an image of the same name already on the card loses its sidecars first (so it stops being a
  *      candidate), then the image itself; the temporary file is renamed into place;
- *   4. the `.sha1` sidecar is written last: only from that moment can the loader boot the image.
+ *   4. the `.sha1` sidecar is written last: only from that moment can the loader boot the image; a signed
+ *      list that came with the image (`.sha256.sig`, checked against the bytes copied) follows it, so on a
+ *      card that requires signatures the image becomes bootable only then.
  *
  * A cut before step 4 leaves at most an image without a sidecar (skipped by the loader) and lost clusters.
  */
 import { createHash } from 'node:crypto';
 import { formatSidecar, sidecarFileName } from '../../../shared/checksums.js';
+import { parseSignedList } from '../../../shared/signify.js';
 import { uncachedView } from '../block/uncached-view.js';
 import { FatError } from '../fat/fat-error.js';
 import { type FatVolume, openFat } from '../fat/fat-volume.js';
@@ -75,6 +78,8 @@ export async function copyImageToCard(
   const fingerprint = vouched ? null : new BlockFingerprinter();
   const promised =
     source.expected && source.expected.algo !== 'sha1' ? createHash(source.expected.algo) : null;
+  const signedDigest = source.signedList ? signedSha256(source) : null;
+  const sha256 = signedDigest && source.expected?.algo !== 'sha256' ? createHash('sha256') : null;
   const written = byteProgress(onProgress, 'write', source.size, source.name);
   let done = 0;
   async function* hashedSource(): AsyncGenerator<Uint8Array> {
@@ -83,6 +88,7 @@ export async function copyImageToCard(
       sha1?.update(chunk);
       fingerprint?.update(chunk);
       promised?.update(chunk);
+      sha256?.update(chunk);
       done += chunk.length;
       written(done);
       yield chunk;
@@ -123,6 +129,18 @@ export async function copyImageToCard(
     );
   }
 
+  if (signedDigest) {
+    const actual = sha256 ? sha256.digest('hex') : sourcePromised;
+    if (actual !== signedDigest) {
+      await removeIfPresent(volume, partial);
+      throw new CardError(
+        'source-checksum-mismatch',
+        `${source.name} does not match the SHA-256 its signed list gives: it is not the image that was signed. Get the image again from its publisher.`,
+        { detail: `signed ${signedDigest}, got ${actual}` },
+      );
+    }
+  }
+
   await dropIfCancelled();
   // Read back what the card holds, not what the OS cache remembers of our writes.
   const verifier = await openFat(uncachedView(volume.device), { readOnly: true });
@@ -152,6 +170,7 @@ export async function copyImageToCard(
   }
 
   await dropIfCancelled();
+  await removeIfPresent(volume, signedListName(source.name));
   for (const algo of ['sha256', 'sha1'] as const)
     await removeIfPresent(volume, sidecarFileName(source.name, algo));
   await removeIfPresent(volume, source.name);
@@ -160,8 +179,34 @@ export async function copyImageToCard(
     sidecarFileName(source.name, 'sha1'),
     new TextEncoder().encode(formatSidecar(sourceSha1, source.name)),
   );
+  if (source.signedList) {
+    await volume.writeFile(signedListName(source.name), new TextEncoder().encode(source.signedList.text));
+  }
   await volume.flush();
   return { name: source.name, size: source.size, sha1: sourceSha1 };
+}
+
+/** The signed list that travels with an image: `AstLinux-1.5.10.img.sha256.sig`. */
+export function signedListName(image: string): string {
+  return `${image}.sha256.sig`;
+}
+
+/** The SHA-256 an image's own signed list gives it, or the refusal saying the list does not name it. */
+function signedSha256(source: ImageSource): string {
+  const parsed = parseSignedList(source.signedList?.text ?? '');
+  const entry = parsed.ok
+    ? parsed.entries.find(
+        (candidate) =>
+          candidate.algo === 'sha256' && candidate.name.toLowerCase() === source.name.toLowerCase(),
+      )
+    : undefined;
+  if (!entry) {
+    throw new CardError(
+      'source-checksum-malformed',
+      `The signed list ${signedListName(source.name)} that came with ${source.name} does not give its SHA-256${parsed.ok ? '' : ` (${parsed.reason})`}. Get both again from the image's publisher.`,
+    );
+  }
+  return entry.digest;
 }
 
 export async function removeIfPresent(volume: FatVolume, path: string): Promise<boolean> {

@@ -16,6 +16,8 @@ export interface ImageSource {
   size: number;
   /** The digest its own sidecar promises, checked before the copy counts as done. */
   expected: { algo: DigestAlgorithm; digest: string; sidecar: string } | null;
+  /** The signed checksum list that came with it (`<name>.sha256.sig`), copied onto the card beside it. */
+  signedList?: { text: string } | null;
   chunks(): AsyncIterable<Uint8Array>;
   /** Where it came from, for messages. */
   origin: string;
@@ -24,22 +26,49 @@ export interface ImageSource {
 /** A local image file, and the `.sha256` or `.sha1` beside it when there is one. */
 export async function imageFromFile(path: string): Promise<ImageSource> {
   const name = basename(path);
-  checkImageName(name);
+  // Whether the file is there comes first: "rename it" is no advice for a file that does not exist.
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new Error('not a regular file');
+    if (!info.isFile()) {
+      throw new CardError('source-unreadable', `${path} is not a file; choose an AstLinux image file.`);
+    }
     size = info.size;
   } catch (error) {
-    throw new CardError('source-unreadable', `Cannot read the image ${path}.`, { cause: error });
+    if (error instanceof CardError) throw error;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new CardError(
+      'source-unreadable',
+      missing ? `There is no file ${path}. Check the name and the folder.` : `Cannot read the image ${path}.`,
+      { cause: error },
+    );
   }
+  checkImageName(name);
   return {
     name,
     size,
     expected: await sidecarBeside(path, name),
+    signedList: await signedListBeside(path),
     origin: path,
     chunks: () => createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Uint8Array>,
   };
+}
+
+/** The `<image>.sha256.sig` beside an image, when there is one (signed images, see shared/signed-images.ts). */
+async function signedListBeside(path: string): Promise<{ text: string } | null> {
+  const listPath = `${path}.sha256.sig`;
+  try {
+    if ((await stat(listPath)).size > MAX_SIDECAR_BYTES) {
+      throw new CardError(
+        'source-checksum-malformed',
+        `${listPath} is far too large to be a signed checksum list.`,
+      );
+    }
+    return { text: await readFile(listPath, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 async function sidecarBeside(path: string, name: string): Promise<ImageSource['expected']> {

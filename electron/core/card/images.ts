@@ -5,8 +5,9 @@ import { compareVersionRank, formatVersion, parseImageName, parseVersion } from 
 import type { BlockDevice } from '../block/block-device.js';
 import type { FatVolume } from '../fat/fat-volume.js';
 import { CardError } from './card-error.js';
+import { type IncomingSignature, judgeIncoming } from './card-signatures.js';
 import { openCardVolume } from './card-volume.js';
-import { type CopiedImage, copyImageToCard, removeIfPresent } from './copy-image.js';
+import { type CopiedImage, copyImageToCard, removeIfPresent, signedListName } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
 import type { ProgressListener } from './progress.js';
 
@@ -23,6 +24,8 @@ export interface AddImagesOptions {
 export interface AddImagesResult {
   added: CopiedImage[];
   removed: string[];
+  /** What the card makes of each added image's signature (status `no-keys` on a card that trusts none). */
+  signatures: Array<{ name: string } & IncomingSignature>;
 }
 
 export async function addImages(
@@ -35,6 +38,11 @@ export async function addImages(
   }
   const { volume } = await openCardVolume(disk);
   try {
+    const signatures = (await judgeIncoming(volume, sources)).map((judged, index) => ({
+      name: (sources[index] as ImageSource).name,
+      ...judged,
+    }));
+    refuseUntrusted(signatures);
     const before = await cardImages(volume);
     const bootedBefore = await bootingImage(volume);
     const replaced = (name: string) =>
@@ -61,9 +69,30 @@ export async function addImages(
       added.push(await copyImageToCard(volume, source, options));
     }
     const removed = options.keep === undefined ? [] : await prune(volume, options.keep, bootedBefore);
-    return { added, removed };
+    return { added, removed, signatures };
   } finally {
     await volume.close();
+  }
+}
+
+/**
+ * Before anything is written: an image whose signed list fails its signature would never boot on a card
+ * that trusts keys, and on a card that requires signatures neither would an unsigned one.
+ */
+function refuseUntrusted(signatures: Array<{ name: string } & IncomingSignature>): void {
+  for (const judged of signatures) {
+    if (judged.status === 'bad-signature') {
+      throw new CardError(
+        'untrusted-image',
+        `${judged.name} comes with a signed list whose signature does not check out (${judged.reason}); the card would never boot it. Nothing was written. Get the image and its .sha256.sig again from the publisher.`,
+      );
+    }
+    if (judged.policy === 'required' && judged.status !== 'signed') {
+      throw new CardError(
+        'untrusted-image',
+        `This card boots only images signed by a key it trusts (astlinux.signed=required), and ${judged.name} is ${judged.status === 'unknown-key' ? `signed with another key (${judged.reason})` : 'not signed'}. Nothing was written.`,
+      );
+    }
   }
 }
 
@@ -91,6 +120,7 @@ export async function removeImages(disk: BlockDevice, which: string[]): Promise<
 }
 
 async function removeImage(volume: FatVolume, name: string): Promise<void> {
+  await removeIfPresent(volume, signedListName(name));
   for (const algo of ['sha256', 'sha1'] as const) await removeIfPresent(volume, sidecarFileName(name, algo));
   await removeIfPresent(volume, name);
 }

@@ -169,6 +169,7 @@ export function fanOut(
       name: source.name,
       size: source.size,
       expected: source.expected,
+      signedList: source.signedList ?? null,
       origin: source.origin,
       chunks: () => chunksFor(card),
       vouched: () => {

@@ -53,6 +53,8 @@ export async function stageImages(wheres: string[], options: StageOptions = {}):
             formatSidecar(source.expected.digest, source.name),
           );
         }
+        if (source.signedList)
+          await writeFile(join(dir, `${source.name}.sha256.sig`), source.signedList.text);
         paths.push(path);
       }
     }

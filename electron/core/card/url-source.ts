@@ -43,10 +43,12 @@ export async function imageFromUrl(url: string, options: UrlSourceOptions = {}):
   const { signal } = options;
   const size = await announcedSize(url, signal);
   const expected = await remoteSidecar(url, name, signal);
+  const signedList = await remoteSignedList(url, signal);
   return {
     name,
     size,
     expected,
+    signedList,
     origin: url,
     chunks: () => download(url, name, size, options),
   };
@@ -90,6 +92,31 @@ async function announcedSize(url: string, signal: AbortSignal | undefined): Prom
     );
   }
   return length;
+}
+
+/** `<url>.sha256.sig`, the image's signed list, when the server has one. */
+async function remoteSignedList(
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<{ text: string } | null> {
+  const listUrl = `${url}.sha256.sig`;
+  const response = await request(listUrl, signal ? { signal } : {}, listUrl);
+  if (!response.ok) {
+    await response.body?.cancel();
+    if (response.status === 404 || response.status === 410) return null;
+    throw new CardError(
+      'download-failed',
+      `The server refused the signed list ${listUrl} (HTTP ${response.status}).`,
+    );
+  }
+  const text = await response.text();
+  if (text.length > MAX_SIDECAR_BYTES) {
+    throw new CardError(
+      'source-checksum-malformed',
+      `${listUrl} is far too large to be a signed checksum list.`,
+    );
+  }
+  return { text };
 }
 
 async function remoteSidecar(

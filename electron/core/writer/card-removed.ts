@@ -18,6 +18,7 @@ const NEXT_STEP: Record<JobKind, string> = {
   'loader-update':
     'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
   'keydisk-place': 'Put the card back in and place the keydisk again.',
+  keys: 'Each key file is written whole or not at all. Put the card back in and list its keys, then add or remove them again.',
   settings:
     'The keydisk is replaced in one rename, so it holds either the old or the new settings. Put the card back in and set them again.',
   'keydisk-whole': 'What is on it now is not a keydisk: put it back in and make the keydisk again.',

@@ -6,17 +6,17 @@
  */
 import type { BlockDevice } from '../block/block-device.js';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../card/assets.js';
-import { imageFromFile } from '../card/image-source.js';
 import { checkKeydisk } from '../card/keydisk.js';
 import { requiredBytes } from '../card/prepare.js';
 import { fanOut } from '../card/prepare-many.js';
 import type { Progress } from '../card/progress.js';
 import { provisionDisk } from '../card/provision.js';
+import { verifyBeforeErase } from '../card/source-checks.js';
 import { errorData } from '../errors.js';
 import { type DeviceOpener, finishOnTarget, type OpenedTarget, openCheckedTarget } from './execute.js';
 import type { HelperSpec, TargetSpec } from './helper-spec.js';
 import { type JobOf, jobSourcePaths, type ProvisionOutcome } from './jobs.js';
-import { readKeydiskFile } from './prepare-job.js';
+import { checkedImages, readKeydiskFile } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
 import { checkSources } from './source-check.js';
 
@@ -45,7 +45,9 @@ export async function executeProvision(
   const sourcePaths = jobSourcePaths(job);
   for (const card of targets.keys()) hooks.onStep?.(card, 'checking');
   await checkSources(sourcePaths, user);
-  const images = await Promise.all(job.images.map((path) => imageFromFile(path)));
+  const images = await checkedImages(job.images);
+  // Every card of the batch is erased next: the images' bytes are checked against their checksums first.
+  for (const [index, image] of images.entries()) await verifyBeforeErase(image, job.images[index] as string);
   const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
   const keydisks = await readKeydisks(job.cards.map((card) => card.keydisk));
   const plannedBytes = requiredBytes(

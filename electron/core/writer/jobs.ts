@@ -6,6 +6,7 @@
  * as a regular file the user can read.
  */
 
+import type { KeyOnCard } from '../card/card-keys.js';
 import type { ChangedSettings } from '../card/card-settings.js';
 import type { AddImagesResult } from '../card/images.js';
 import type { PlacedKeydisk, WholeKeydisk } from '../card/keydisk.js';
@@ -44,6 +45,8 @@ export interface JobTable {
    * unless cardFallback is false, and a static address (null: DHCP; left out: keep the card's).
    */
   sources: { fields: { urls: string[]; cardFallback?: boolean; ip?: string | null }; result: CardSources };
+  /** The keys the card trusts for signed images: public key files to add, key numbers or names to remove. */
+  keys: { fields: { add?: string[]; remove?: string[] }; result: KeyOnCard[] };
   /** The PBX's settings in its keydisk's user.conf: values to set and variables to unset, checked there. */
   settings: { fields: { set?: Record<string, string>; unset?: string[] }; result: ChangedSettings };
   /**
@@ -119,6 +122,10 @@ const FIELDS: { [K in JobKind]: Record<keyof JobTable[K]['fields'], FieldCheck> 
     urls: (value) => Array.isArray(value) && value.length <= 64 && value.every(isString),
     cardFallback: optional(isBoolean),
     ip: optional(isPathOrNull),
+  },
+  keys: {
+    add: optional(isStringList),
+    remove: optional(isStringList),
   },
   // The names and values themselves are checked by the settings model, with AstLinux's rules.
   settings: {
@@ -203,6 +210,8 @@ export function jobSourcePaths(job: WriterJob): string[] {
     case 'keydisk-place':
     case 'keydisk-whole':
       return job.keydisk === null ? [] : [job.keydisk];
+    case 'keys':
+      return job.add ?? [];
     case 'provision':
       return [...job.images, ...job.cards.flatMap((card) => (card.keydisk ? [card.keydisk] : []))];
     default:

@@ -4,11 +4,13 @@
  * job table, so each kind's result is what the table promises. Knows nothing of processes or sockets.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 import type { BlockDevice } from '../block/block-device.js';
 import { loadLoaderAssets, loadSyslinuxAssets } from '../card/assets.js';
+import { changeCardKeys } from '../card/card-keys.js';
 import { changeSettingsOnCard } from '../card/card-settings.js';
-import { imageFromFile } from '../card/image-source.js';
+import { type ImageSource, imageFromFile } from '../card/image-source.js';
 import { addImages, removeImages } from '../card/images.js';
 import {
   checkKeydisk,
@@ -21,6 +23,7 @@ import { updateLoader } from '../card/loader-update.js';
 import { setCardSources } from '../card/network-source.js';
 import { prepareCard, requiredBytes } from '../card/prepare.js';
 import type { ProgressListener } from '../card/progress.js';
+import { checkImageContent, verifyBeforeErase } from '../card/source-checks.js';
 import { verifyCard } from '../card/verify.js';
 import type { JobKind, JobOf, JobResult, JobTable } from './jobs.js';
 import { WriterError } from './writer-error.js';
@@ -48,15 +51,16 @@ type Preparers = {
 
 const PREPARERS: Preparers = {
   async prepare(job) {
-    const images = await Promise.all(job.images.map((path) => imageFromFile(path)));
+    const images = await checkedImages(job.images);
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const keydiskBytes = job.keydisk ? (await stat(job.keydisk)).size : 0;
     return {
       plannedBytes: requiredBytes({ images, loader, syslinux }, keydiskBytes),
-      run: (disk, context) =>
+      run: async (disk, context) =>
         prepareCard(disk, {
           layout: job.layout ?? 'mbr',
-          images,
+          // Erasing comes next: every image's bytes are checked against its published checksum first.
+          images: await verifyAll(images, job.images, context.onProgress),
           keydisk: job.keydisk ? { path: job.keydisk } : null,
           loader,
           syslinux,
@@ -67,7 +71,7 @@ const PREPARERS: Preparers = {
     };
   },
   async add(job) {
-    const sources = await Promise.all(job.images.map((path) => imageFromFile(path)));
+    const sources = await checkedImages(job.images);
     return {
       run: (disk, context) =>
         addImages(disk, sources, { ...(job.keep === undefined ? {} : { keep: job.keep }), ...context }),
@@ -95,6 +99,12 @@ const PREPARERS: Preparers = {
         }),
     };
   },
+  async keys(job) {
+    const add = await Promise.all(
+      (job.add ?? []).map(async (path) => ({ name: basename(path), text: await readSmallText(path) })),
+    );
+    return { run: (disk) => changeCardKeys(disk, { add, ...(job.remove ? { remove: job.remove } : {}) }) };
+  },
   async settings(job) {
     const changes = { ...(job.set ? { set: job.set } : {}), ...(job.unset ? { unset: job.unset } : {}) };
     return { run: (disk, context) => changeSettingsOnCard(disk, changes, context) };
@@ -120,6 +130,31 @@ const PREPARERS: Preparers = {
 export function prepareJob<J extends SingleJob>(job: J): Promise<PreparedJob<JobResult<J>>> {
   const preparer = PREPARERS[job.kind] as (job: J) => Promise<PreparedJob<JobResult<J>>>;
   return preparer(job);
+}
+
+/** A key file is two short lines; a file far larger is refused before it is read. */
+async function readSmallText(path: string): Promise<string> {
+  if ((await stat(path)).size > 4096) {
+    throw new WriterError(
+      'source-refused',
+      `${path} is far too large to be a public key. Nothing was written.`,
+    );
+  }
+  return readFile(path, 'utf8');
+}
+
+/** The images a job names, each read as an image and judged as the loader will judge its content. */
+export async function checkedImages(paths: string[]): Promise<ImageSource[]> {
+  const images = await Promise.all(paths.map((path) => imageFromFile(path)));
+  for (const [index, image] of images.entries()) await checkImageContent(paths[index] as string, image.name);
+  return images;
+}
+
+async function verifyAll(images: ImageSource[], paths: string[], onProgress?: ProgressListener) {
+  const verified = [];
+  for (const [index, image] of images.entries())
+    verified.push(await verifyBeforeErase(image, paths[index] as string, onProgress));
+  return verified;
 }
 
 /** Keydisks are a few MiB; a file far larger is refused before it is read into memory. */

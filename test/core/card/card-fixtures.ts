@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
@@ -22,10 +22,40 @@ export function removeScratch(): void {
   for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/** A stand-in AstLinux image of random bytes, optionally with a sha1sum-format sidecar beside it. */
+let imageHead: Buffer | undefined;
+
+/**
+ * The start every stand-in image shares: a small squashfs (made once by mksquashfs) holding a
+ * /boot/bzImage, so the loader — and astcard judging an image's content as the loader would — takes it for
+ * an image it can mount and start.
+ */
+function bootableHead(): Buffer {
+  if (imageHead) return imageHead;
+  const tree = mkdtempSync(join(tmpdir(), 'astcard-image-tree-'));
+  try {
+    mkdirSync(join(tree, 'boot'));
+    writeFileSync(join(tree, 'boot', 'bzImage'), 'a stand-in kernel\n');
+    const out = join(tree, '..', `${tree.split('/').pop()}.sqsh`);
+    execFileSync('mksquashfs', [tree, out, '-noappend', '-all-root', '-nopad', '-quiet', '-no-progress'], {
+      stdio: 'pipe',
+    });
+    imageHead = readFileSync(out);
+    rmSync(out, { force: true });
+    return imageHead;
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A stand-in AstLinux image of `bytes` bytes: a bootable squashfs at its start, random bytes after it (each
+ * image its own checksum), optionally with a sha1sum-format sidecar beside it.
+ */
 export function fakeImage(dir: string, version: string, bytes: number, withSidecar = true): string {
   const path = join(dir, `AstLinux-${version}.img`);
-  const data = randomBytes(bytes);
+  const head = bootableHead();
+  if (bytes < head.length) throw new Error(`a stand-in image needs at least ${head.length} bytes`);
+  const data = Buffer.concat([head, randomBytes(bytes - head.length)]);
   writeFileSync(path, data);
   if (withSidecar)
     writeFileSync(

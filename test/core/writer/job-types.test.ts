@@ -38,6 +38,7 @@ describe('job results are typed by kind', () => {
       'keydisk-place': { kind: 'keydisk-place', keydisk: null },
       'keydisk-whole': { kind: 'keydisk-whole', keydisk: null },
       sources: { kind: 'sources', urls: [] },
+      keys: { kind: 'keys', add: ['/a/publisher.pub'], remove: ['0123456789abcdef'] },
       settings: { kind: 'settings', set: { HOSTNAME: 'pbx1' }, unset: ['NTPSERVS'] },
       provision: { kind: 'provision', images: ['/a/AstLinux-1.0.0.img'], cards: [{ keydisk: null }] },
     };
