@@ -4,6 +4,7 @@
  * edited one APPEND at a time. Keywords are case-insensitive, as SYSLINUX reads them; a line belongs to
  * the last `LABEL` above it.
  */
+import { type BootEntry, type BootMenu, renderBiosConfig } from './boot-menu.js';
 import { PolicyError } from './errors.js';
 import { type LoaderOptions, replaceLoaderOptions } from './loader-config.js';
 
@@ -153,23 +154,37 @@ export function setLabelLoaderOptions(
   return setLabelAppend(config, label, replaceLoaderOptions(current, options));
 }
 
-/** A fresh syslinux.cfg booting the loader. */
-export function generateSyslinuxConfig(settings: SyslinuxSettings = {}): string {
-  const lines = ['# Written by astcard. The loader reads its astlinux.* options from the APPEND line.'];
-  if (settings.serial) lines.push(`SERIAL ${settings.serial.port} ${settings.serial.baud}`);
-  lines.push(`DEFAULT ${LOADER_LABEL}`, 'PROMPT 0', `TIMEOUT ${settings.timeout ?? 0}`);
+/**
+ * The boot menu astcard writes: the loader's label (the default) and, after a loader update, the previous
+ * loader as a second label with the same options. Both configs of a card are rendered from it (boot-menu.ts).
+ */
+export function bootMenuFromSettings(settings: SyslinuxSettings = {}): BootMenu {
   const append = replaceLoaderOptions(settings.append ?? '', settings.options ?? {});
-  const label = (name: string, kernel: string, initrd: string) => {
-    for (const value of [name, kernel, initrd]) {
-      if (value === '' || /\s/.test(value))
-        throw new PolicyError('invalid-option', `"${value}" in syslinux.cfg`);
-    }
-    lines.push(`LABEL ${name}`, `  LINUX ${kernel}`, `  INITRD ${initrd}`);
-    if (append !== '') lines.push(`  APPEND ${append}`);
-  };
-  label(LOADER_LABEL, settings.kernel ?? 'bzImage', settings.initrd ?? 'loader.img');
+  const entries: BootEntry[] = [
+    {
+      label: LOADER_LABEL,
+      kernel: settings.kernel ?? 'bzImage',
+      initrd: settings.initrd ?? 'loader.img',
+      append,
+    },
+  ];
   const fallback = settings.fallback;
-  if (fallback) label(fallback.label ?? 'previous', fallback.kernel, fallback.initrd);
-  const eol = settings.eol ?? '\n';
-  return lines.join(eol) + eol;
+  if (fallback)
+    entries.push({
+      label: fallback.label ?? 'previous',
+      kernel: fallback.kernel,
+      initrd: fallback.initrd,
+      append,
+    });
+  return {
+    serial: settings.serial ?? null,
+    timeout: settings.timeout ?? 0,
+    defaultLabel: LOADER_LABEL,
+    entries,
+  };
+}
+
+/** A fresh `/syslinux.cfg` (BIOS) booting the loader. */
+export function generateSyslinuxConfig(settings: SyslinuxSettings = {}): string {
+  return renderBiosConfig(bootMenuFromSettings(settings), settings.eol ?? '\n');
 }

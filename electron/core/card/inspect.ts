@@ -1,7 +1,9 @@
 /**
  * The card doctor: everything a person needs to know about a card, and the loader's exact decision,
- * computed by the same shared boot plan the loader runs. Reads only; never writes.
+ * computed by the same shared boot plan the loader runs; whether BIOS and UEFI computers start it, and
+ * whether its two boot menus (/syslinux.cfg, EFI/BOOT/syslinux.cfg) agree. Reads only; never writes.
  */
+import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { decideBoot, planBoot, type Verdict } from '../../../shared/boot-plan.js';
 import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
@@ -16,6 +18,7 @@ import { inspectSyslinux } from '../syslinux/inspect.js';
 import { CARD_FILES } from './assets.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
+import { diagnoseEfi, type EfiDiagnosis, type EfiState, menuBoots, readEfiState } from './efi-files.js';
 import { readExt2Summary } from './ext2-format.js';
 import { digestChunks } from './hash.js';
 import { defaultLabel, infoFileFor } from './loader-files.js';
@@ -41,6 +44,21 @@ export interface CardProblem {
   message: string;
 }
 
+/** The card's UEFI side, EFI/BOOT/, as found. */
+export interface EfiReport {
+  /** The boot program UEFI firmware starts, as the card names it (`EFI/BOOT/BOOTX64.EFI`); null: none. */
+  program: string | null;
+  /** SYSLINUX's version when that program is syslinux.efi (ours, or another build such as RUNNIX's). */
+  syslinuxVersion: string | null;
+  ldlinuxE64: boolean;
+  /** The program pair is byte for byte the build this app ships; null when no build was given to compare. */
+  shipped: boolean | null;
+  /** EFI/BOOT/syslinux.cfg against /syslinux.cfg. */
+  config: 'same' | 'differs' | 'missing';
+  /** How the two menus would boot differently, one line each. */
+  differences: string[];
+}
+
 export interface CardReport {
   target: string;
   /** False for an empty or foreign drive: most other fields are then empty. */
@@ -52,6 +70,10 @@ export interface CardReport {
   size: number;
   free: number | null;
   syslinux: { version: string | null; bootable: boolean } | null;
+  /** Whether a BIOS computer (SYSLINUX) and a UEFI computer (syslinux.efi) would start this card's loader. */
+  firmware: { bios: boolean; uefi: boolean };
+  /** The UEFI side; null when the card was not read that far (not an AstLinux card). */
+  efi: EfiReport | null;
   loader: { present: boolean; version: string | null; appVersion: string | null };
   images: InspectedImage[];
   boot: { image: string; version: string | null; verified: boolean } | null;
@@ -93,6 +115,8 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     size: disk.size,
     free: null,
     syslinux: null,
+    firmware: { bios: false, uefi: false },
+    efi: null,
     loader: { present: false, version: null, appVersion: options.appLoaderVersion ?? null },
     images: [],
     boot: null,
@@ -172,6 +196,18 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     for (const found of syslinux.problems)
       problem(`syslinux-${found.code}`, `${found.message} Update the loader to repair it.`);
 
+    const bios = configText === null ? null : readBootMenu(configText);
+    const efiState = await readEfiState(
+      volume,
+      (options.knownSyslinuxBuilds ?? []).map((build) => build.efi),
+    );
+    const efi = diagnoseEfi(efiState, bios);
+    report.efi = efiReportOf(efiState, efi);
+    report.firmware = {
+      bios: syslinux.bootable && (await menuBoots(volume, bios)),
+      uefi: efiState.syslinuxVersion !== null && efiState.ldlinuxE64 && (await menuBoots(volume, efi.menu)),
+    };
+
     if (!report.loader.present) {
       problem(
         'loader-missing',
@@ -187,6 +223,8 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
         `The card's loader is version ${report.loader.version}; this app has ${options.appLoaderVersion}. Update the loader.`,
       );
     }
+
+    explainEfi(efi, problem);
 
     const sidecars: { [name: string]: string } = {};
     for (const entry of root) {
@@ -267,6 +305,49 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     return report;
   } finally {
     await volume.close();
+  }
+}
+
+function efiReportOf(state: EfiState, diagnosis: EfiDiagnosis): EfiReport {
+  return {
+    program: state.program,
+    syslinuxVersion: state.syslinuxVersion,
+    ldlinuxE64: state.ldlinuxE64,
+    shipped: state.shipped,
+    config: state.configText === null ? 'missing' : diagnosis.differences.length > 0 ? 'differs' : 'same',
+    differences: diagnosis.differences,
+  };
+}
+
+/** One problem for the UEFI side, the one that matters most: no program, then its pieces, then the menu. */
+function explainEfi(diagnosis: EfiDiagnosis, problem: (code: string, message: string) => void): void {
+  const found = diagnosis.problems;
+  if (found.includes('uefi-no-boot-program')) {
+    problem(
+      'uefi-no-boot-program',
+      'This card does not start on UEFI computers: it has no EFI boot files (EFI/BOOT/BOOTX64.EFI). Update the loader to add them.',
+    );
+  } else if (found.includes('uefi-other-boot-program')) {
+    problem(
+      'uefi-other-boot-program',
+      'On UEFI computers this card starts another boot program than SYSLINUX (EFI/BOOT/BOOTX64.EFI), not the AstLinux loader. Update the loader to replace it.',
+    );
+  } else if (found.includes('uefi-no-ldlinux-e64')) {
+    problem(
+      'uefi-no-ldlinux-e64',
+      'This card does not start on UEFI computers: EFI/BOOT/ldlinux.e64, which SYSLINUX needs beside BOOTX64.EFI, is missing. Update the loader to repair it.',
+    );
+  } else if (found.includes('uefi-config-missing')) {
+    problem(
+      'uefi-config-missing',
+      'On UEFI computers this card boots its BIOS menu, where the previous loader cannot be chosen: EFI/BOOT/syslinux.cfg is missing. Update the loader to add it.',
+    );
+  }
+  if (found.includes('uefi-config-differs')) {
+    problem(
+      'uefi-config-differs',
+      `On UEFI computers this card would boot differently than on BIOS (${diagnosis.differences[0]}). Update the loader to bring its two boot menus in step.`,
+    );
   }
 }
 

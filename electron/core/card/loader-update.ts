@@ -5,16 +5,32 @@
  *      reads are not touched by that, so the current configuration keeps booting;
  *   2. the new kernel and initramfs go into the loader slot the card is not booting from (the previous
  *      fallback is deleted to make room), are flushed, read back and compared;
- *   3. `syslinux.cfg` is written whole under a temporary name and renamed over the old one: that rename is
- *      the switch. The loader that was booting stays on the card as the `previous` label, and the
+ *   3. the UEFI side is brought up to date (efi-files.ts): syslinux.efi and ldlinux.e64 added when missing or
+ *      not SYSLINUX (a SYSLINUX pair of another build, e.g. RUNNIX's, is kept), and EFI/BOOT/syslinux.cfg
+ *      rendered from the new boot menu;
+ *   4. `/syslinux.cfg` is written whole under a temporary name and renamed over the old one: that rename is
+ *      the switch for BIOS. The loader that was booting stays on the card as the `previous` label, and the
  *      `astlinux.*` options, the consoles and the serial line are carried over.
  *
- * A cut before step 3 leaves the old configuration booting the old loader; after it, the new one.
+ * Both configs are renderings of one boot menu (shared/boot-menu.ts); /syslinux.cfg is the one read back.
+ * A cut before step 4 leaves BIOS booting the old loader, after it the new one. UEFI switches at step 3 (or
+ * starts booting at all there, on an old card); a cut between 3 and 4 leaves UEFI on the new loader and BIOS
+ * on the old, both complete, and inspect reports the two menus out of step until the next update. Before
+ * the slot is overwritten, an EFI config still booting that slot (such a cut, repeated) is first rendered
+ * again from /syslinux.cfg, so neither firmware ever boots a half-written loader.
  */
 import { createHash } from 'node:crypto';
+import {
+  type BootMenu,
+  defaultEntry,
+  EFI_BOOT_DIR,
+  renderBiosConfig,
+  renderEfiConfig,
+} from '../../../shared/boot-menu.js';
+import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { type LoaderOptions, parseLoaderOptions } from '../../../shared/loader-config.js';
 import {
-  generateSyslinuxConfig,
+  bootMenuFromSettings,
   parseSyslinuxConfig,
   syslinuxLabels,
 } from '../../../shared/syslinux-config.js';
@@ -28,6 +44,15 @@ import { CARD_FILES, type LoaderAssets } from './assets.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
 import { removeIfPresent } from './copy-image.js';
+import {
+  diagnoseEfi,
+  type EfiProblemCode,
+  type EfiState,
+  efiConfigFor,
+  readEfiState,
+  syncEfiConfig,
+  writeEfiBoot,
+} from './efi-files.js';
 import { digestChunks } from './hash.js';
 import { defaultLabel, infoFileFor, LOADER_SLOTS, type LoaderSlot, sameName } from './loader-files.js';
 import { encodeLoaderInfo } from './prepare.js';
@@ -59,6 +84,10 @@ export interface UpdateLoaderResult {
   fallback: { kernel: string; initrd: string } | null;
   /** What was wrong with SYSLINUX and made it be reinstalled (problem codes), empty when nothing was. */
   syslinuxRepaired: string[];
+  /** What was wrong on the UEFI side and was put right (problem codes), empty when nothing was. */
+  efiRepaired: EfiProblemCode[];
+  /** The UEFI boot program: added, replaced with ours, or kept (ours already, or another SYSLINUX build). */
+  efiProgram: 'added' | 'replaced' | 'kept';
 }
 
 export async function updateLoader(
@@ -87,6 +116,9 @@ export async function updateLoader(
   try {
     const info = await volume.volumeInfo();
     const configText = await readConfig(volume);
+    const bios = configText === null ? null : readBootMenu(configText);
+    // The model's entry: paths and options as SYSLINUX reads them (an initrd= in APPEND is its initrd).
+    const currentEntry = bios ? defaultEntry(bios) : null;
     const current = configText === null ? null : defaultLabel(configText);
     const currentKernel = current?.kernel ?? null;
     const currentInitrd = current?.initrd ?? null;
@@ -96,24 +128,37 @@ export async function updateLoader(
       (await exists(volume, currentKernel)) &&
       (await exists(volume, currentInitrd));
     const previousVersion = currentInitrd ? await readVersion(volume, infoFileFor(currentInitrd)) : null;
+    let efi = await readEfiState(volume, [syslinux.efi]);
+    const efiRepaired = diagnoseEfi(efi, bios).problems;
 
-    if (
+    const loaderCurrent =
       !options.force &&
       currentPresent &&
       syslinuxRepaired.length === 0 &&
       (await sameBytes(volume, currentKernel, loader.kernel)) &&
       (await sameBytes(volume, currentInitrd, loader.initramfs)) &&
       configText !== null &&
-      parseLoaderOptions(current?.append ?? '').options.card === info.serial
-    ) {
+      parseLoaderOptions(current?.append ?? '').options.card === info.serial;
+    if (loaderCurrent) {
+      // The loader is this one already: at most the UEFI side is brought in step with /syslinux.cfg.
+      let efiProgram: UpdateLoaderResult['efiProgram'] = 'kept';
+      const efiText = bios === null ? null : efiConfigFor(bios);
+      if (efiRepaired.length > 0 && efiText !== null) {
+        onProgress?.({ phase: 'loader', done: 0, total: 1 });
+        efiProgram = (await writeEfiBoot(volume, { binaries: syslinux.efi, configText: efiText, state: efi }))
+          .program;
+        onProgress?.({ phase: 'loader', done: 1, total: 1 });
+      }
       return {
-        changed: false,
+        changed: efiProgram !== 'kept' || (efiRepaired.length > 0 && efiText !== null),
         loaderVersion: loader.version,
         previousVersion,
         kernel: currentKernel,
         initrd: currentInitrd,
         fallback: fallbackOf(configText),
         syslinuxRepaired,
+        efiRepaired: efiText === null ? [] : efiRepaired,
+        efiProgram,
       };
     }
 
@@ -122,6 +167,7 @@ export async function updateLoader(
       LOADER_SLOTS.find(
         (slot) => !sameName(slot.kernel, currentKernel) && !sameName(slot.initrd, currentInitrd),
       ) ?? LOADER_SLOTS[0];
+    efi = await stopEfiBootingSlot(volume, efi, target, bios);
     for (const name of [target.kernel, target.initrd, target.info]) await removeIfPresent(volume, name);
     await writeVerified(volume, target.kernel, loader.kernel, onProgress, signal, cancelled);
     await writeVerified(volume, target.initrd, loader.initramfs, onProgress, signal, cancelled);
@@ -133,20 +179,26 @@ export async function updateLoader(
       currentPresent && currentKernel && currentInitrd
         ? { kernel: currentKernel, initrd: currentInitrd }
         : null;
-    const config = generateSyslinuxConfig({
-      serial: configText === null ? { port: 0, baud: 115200 } : serialOf(configText),
-      timeout: configText === null ? 0 : timeoutOf(configText),
+    const menu = bootMenuFromSettings({
+      serial: bios === null ? { port: 0, baud: 115200 } : bios.serial,
+      timeout: bios === null ? 0 : bios.timeout,
       kernel: target.kernel,
       initrd: target.initrd,
-      append: current?.append || DEFAULT_CONSOLES,
+      append: currentEntry?.append || DEFAULT_CONSOLES,
       // Every astlinux.* option is carried over; the volume's serial is what the loader looks for, so it
       // is set right even on a card that was reformatted or made by other tools.
-      options: { ...carriedOptions(current?.append ?? ''), card: info.serial },
+      options: { ...carriedOptions(currentEntry?.append ?? ''), card: info.serial },
       fallback: fallback ? { label: FALLBACK_LABEL, ...fallback } : null,
     });
     onProgress?.({ phase: 'loader', done: 0, total: 1 });
+    const efiWritten = await writeEfiBoot(volume, {
+      binaries: syslinux.efi,
+      configText: renderEfiConfig(menu),
+      state: efi,
+      force: options.force ?? false,
+    });
     await removeIfPresent(volume, CONFIG_TEMP);
-    await volume.writeFile(CONFIG_TEMP, new TextEncoder().encode(config));
+    await volume.writeFile(CONFIG_TEMP, new TextEncoder().encode(renderBiosConfig(menu)));
     await volume.flush();
     await volume.rename(CONFIG_TEMP, CARD_FILES.config, { replace: true });
     await volume.flush();
@@ -159,6 +211,8 @@ export async function updateLoader(
       initrd: target.initrd,
       fallback,
       syslinuxRepaired,
+      efiRepaired,
+      efiProgram: efiWritten.program,
     };
   } finally {
     await volume.close();
@@ -234,29 +288,28 @@ function carriedOptions(append: string): Partial<LoaderOptions> {
   return options;
 }
 
-function serialOf(configText: string): { port: number; baud: number } | null {
-  for (const line of parseSyslinuxConfig(configText).lines) {
-    if (line.keyword !== 'SERIAL') continue;
-    const [port, baud] = line.argument.split(/\s+/).map(Number);
-    if (Number.isInteger(port))
-      return { port: port as number, baud: Number.isInteger(baud) ? (baud as number) : 9600 };
-  }
-  return null;
-}
-
-function timeoutOf(configText: string): number {
-  for (const line of parseSyslinuxConfig(configText).lines) {
-    if (line.keyword === 'TIMEOUT') {
-      const value = Number(line.argument);
-      if (Number.isInteger(value) && value >= 0) return value;
-    }
-  }
-  return 0;
-}
-
 function fallbackOf(configText: string): { kernel: string; initrd: string } | null {
   const label = syslinuxLabels(parseSyslinuxConfig(configText)).find(
     (entry) => entry.name.toLowerCase() === FALLBACK_LABEL,
   );
   return label?.kernel && label.initrd ? { kernel: label.kernel, initrd: label.initrd } : null;
+}
+
+/**
+ * An EFI config whose default label boots the slot about to be overwritten (left by a cut between the two
+ * config switches) is first rendered again from /syslinux.cfg (or removed, so syslinux.efi reads that one):
+ * UEFI keeps booting a whole loader while the slot is rewritten.
+ */
+async function stopEfiBootingSlot(
+  volume: FatVolume,
+  efi: EfiState,
+  slot: LoaderSlot,
+  bios: BootMenu | null,
+): Promise<EfiState> {
+  const efiMenu = efi.configText === null ? null : readBootMenu(efi.configText, EFI_BOOT_DIR);
+  const entry = efiMenu ? defaultEntry(efiMenu) : null;
+  const initrds = entry?.initrd?.split(',') ?? [];
+  if (!entry || !(sameName(entry.kernel, slot.kernel) || initrds.some((name) => sameName(name, slot.initrd))))
+    return efi;
+  return syncEfiConfig(volume, efi, bios);
 }

@@ -1,9 +1,12 @@
 /**
  * A card's network boot sources: the `astlinux.source=` option on the APPEND line of the label the card
  * boots, and the static address (`astlinux.ip=`) the loader uses to reach them instead of DHCP. Every
- * other option, console and label is kept as written. syslinux.cfg is written whole under a
- * temporary name and renamed over the old one, so a cut leaves either the old or the new configuration.
+ * other option, console and label is kept as written. The UEFI menu (EFI/BOOT/syslinux.cfg) is rendered
+ * again from the edited /syslinux.cfg first (efi-files.ts); then /syslinux.cfg is written whole under a
+ * temporary name and renamed over the old one, so a cut leaves either the old or the new configuration on
+ * each side, and at worst UEFI already on the new sources while BIOS is still on the old ones.
  */
+import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { type LoaderOptions, parseLoaderOptions } from '../../../shared/loader-config.js';
 import { formatSourceList, parseSourceList } from '../../../shared/remote-source.js';
 import { formatStaticAddress, parseStaticAddress } from '../../../shared/static-address.js';
@@ -18,6 +21,7 @@ import type { FatVolume } from '../fat/fat-volume.js';
 import { CARD_FILES } from './assets.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
+import { readEfiState, syncEfiConfig } from './efi-files.js';
 import { defaultLabel } from './loader-files.js';
 
 const CONFIG_TEMP = 'syslinux.src';
@@ -94,6 +98,7 @@ export async function setCardSources(
     ip: ip === undefined ? current.ip : ip,
   };
   const updated = formatSyslinuxConfig(setLabelLoaderOptions(config, label.name, wanted));
+  await syncEfiConfig(volume, await readEfiState(volume), readBootMenu(updated));
   await volume.writeFile(CONFIG_TEMP, new TextEncoder().encode(updated));
   await volume.rename(CONFIG_TEMP, CARD_FILES.config, { replace: true });
   return sourcesOf({ ...current, sources: wanted.sources ?? [], ip: wanted.ip ?? null });

@@ -1,11 +1,13 @@
 /**
  * Prepare: erase a target and make it an AstLinux card — partition table (or superfloppy), FAT labelled
- * ASTLINUX, SYSLINUX, the loader, syslinux.cfg naming the volume for the loader, the images with their
- * sidecars, and optionally a keydisk. Everything that can be refused is refused before the first write.
+ * ASTLINUX, SYSLINUX for BIOS and for UEFI (EFI/BOOT/), the loader, the boot menu naming the volume for the
+ * loader (rendered twice: /syslinux.cfg and EFI/BOOT/syslinux.cfg), the images with their sidecars, and
+ * optionally a keydisk. Everything that can be refused is refused before the first write.
  */
 import { readFile } from 'node:fs/promises';
+import { renderBiosConfig, renderEfiConfig } from '../../../shared/boot-menu.js';
 import type { LoaderOptions } from '../../../shared/loader-config.js';
-import { generateSyslinuxConfig } from '../../../shared/syslinux-config.js';
+import { bootMenuFromSettings } from '../../../shared/syslinux-config.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { formatFat } from '../fat/format.js';
 import { DEFAULT_FIRST_LBA, PARTITION_TYPE, partitionDevice, writePartitionTable } from '../mbr/index.js';
@@ -15,6 +17,7 @@ import { CARD_FILES, type LoaderAssets } from './assets.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
 import { type CopiedImage, copyImageToCard } from './copy-image.js';
+import { efiBytes, NO_EFI, writeEfiBoot } from './efi-files.js';
 import type { ImageSource } from './image-source.js';
 import { checkKeydisk } from './keydisk.js';
 import { checkCancelled, type ProgressListener } from './progress.js';
@@ -60,6 +63,7 @@ export function requiredBytes(
     options.loader.initramfs.length +
     options.syslinux.ldlinuxImage.length +
     options.syslinux.ldlinuxC32.length +
+    efiBytes(options.syslinux.efi) +
     keydiskBytes;
   const layoutBytes = DEFAULT_FIRST_LBA * 512;
   return payload + layoutBytes + Math.max(OVERHEAD_MIN, Math.ceil(payload * OVERHEAD_FRACTION));
@@ -123,14 +127,19 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     await volume.writeFile(CARD_FILES.kernel, options.loader.kernel);
     await volume.writeFile(CARD_FILES.initramfs, options.loader.initramfs);
     await volume.writeFile(CARD_FILES.loaderInfo, encodeLoaderInfo(options.loader));
-    const config = generateSyslinuxConfig({
+    const menu = bootMenuFromSettings({
       serial: { port: 0, baud: 115200 },
       kernel: CARD_FILES.kernel,
       initrd: CARD_FILES.initramfs,
       append: `${(options.console ?? ['ttyS0,115200', 'tty0']).map((c) => `console=${c}`).join(' ')} panic=10`,
       options: { ...options.loaderOptions, card: info.serial },
     });
-    await volume.writeFile(CARD_FILES.config, new TextEncoder().encode(config));
+    await volume.writeFile(CARD_FILES.config, new TextEncoder().encode(renderBiosConfig(menu)));
+    await writeEfiBoot(volume, {
+      binaries: options.syslinux.efi,
+      configText: renderEfiConfig(menu),
+      state: NO_EFI,
+    });
     onProgress?.({ phase: 'loader', done: 1, total: 1 });
 
     const images: CopiedImage[] = [];

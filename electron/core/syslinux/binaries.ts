@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isEfi64Module, syslinuxEfiVersion } from './efi-program.js';
 import { readPatchArea, SECTOR_SIZE } from './patch-area.js';
 import { SyslinuxError } from './syslinux-error.js';
 
@@ -16,6 +17,18 @@ export interface SyslinuxBinaries {
   bootSector: Uint8Array;
   /** The MBR boot program (at most 440 bytes). */
   mbr: Uint8Array;
+  /** SYSLINUX for x86-64 UEFI firmware, which a card carries in EFI/BOOT/. */
+  efi: SyslinuxEfiBinaries;
+}
+
+/** One matching efi64 pair: syslinux.efi links the ldlinux.e64 it finds beside it against itself. */
+export interface SyslinuxEfiBinaries {
+  /** "6.04", from syslinux.efi's own version string. */
+  version: string;
+  /** syslinux.efi, written to a card as EFI/BOOT/BOOTX64.EFI (the name UEFI firmware starts). */
+  bootx64: Uint8Array;
+  /** The ldlinux.e64 built with it. */
+  ldlinuxE64: Uint8Array;
 }
 
 const FILES = {
@@ -23,10 +36,13 @@ const FILES = {
   ldlinuxC32: 'ldlinux.c32',
   bootSector: 'bootsect.bin',
   mbr: 'mbr.bin',
+  bootx64: 'efi64/syslinux.efi',
+  ldlinuxE64: 'efi64/ldlinux.e64',
 } as const;
 
 interface Manifest {
   syslinuxVersion: string;
+  efiVersion?: string;
   files: Record<string, { sha256: string; size: number }>;
 }
 
@@ -66,6 +82,11 @@ export async function loadSyslinuxBinaries(dir: string): Promise<SyslinuxBinarie
     ldlinuxC32: loaded.ldlinuxC32 as Uint8Array,
     bootSector: loaded.bootSector as Uint8Array,
     mbr: loaded.mbr as Uint8Array,
+    efi: {
+      version: manifest.efiVersion ?? '',
+      bootx64: loaded.bootx64 as Uint8Array,
+      ldlinuxE64: loaded.ldlinuxE64 as Uint8Array,
+    },
   });
 }
 
@@ -86,6 +107,19 @@ export function checkBinaries(binaries: SyslinuxBinaries): SyslinuxBinaries {
       'binaries-invalid',
       'the boot sector belongs to another SYSLINUX build than ldlinux.sys',
     );
+  }
+  const efiVersion = syslinuxEfiVersion(binaries.efi.bootx64);
+  if (efiVersion === null) {
+    throw new SyslinuxError('binaries-invalid', 'syslinux.efi is not SYSLINUX for x86-64 UEFI');
+  }
+  if (efiVersion !== binaries.efi.version) {
+    throw new SyslinuxError(
+      'binaries-invalid',
+      `syslinux.efi is version ${efiVersion}, its manifest says ${binaries.efi.version || 'nothing'}`,
+    );
+  }
+  if (!isEfi64Module(binaries.efi.ldlinuxE64)) {
+    throw new SyslinuxError('binaries-invalid', 'ldlinux.e64 is not an x86-64 SYSLINUX module');
   }
   return binaries;
 }

@@ -7,6 +7,7 @@ import {
   loadSyslinuxBinaries,
   type SyslinuxBinaries,
 } from '../../../electron/core/syslinux/binaries.js';
+import { isEfi64Module, syslinuxEfiVersion } from '../../../electron/core/syslinux/efi-program.js';
 import { readPatchArea } from '../../../electron/core/syslinux/patch-area.js';
 import { SyslinuxError } from '../../../electron/core/syslinux/syslinux-error.js';
 import { SYSLINUX_ASSETS, shippedBinaries } from './binaries-fixture.js';
@@ -59,5 +60,34 @@ describe('loadSyslinuxBinaries', () => {
     for (let i = 0; i + 4 <= other.length; i++)
       if (view.getUint32(i, true) === instance) view.setUint32(i, instance ^ 1, true);
     expect(() => checkBinaries({ ...binaries, bootSector: other })).toThrow(/another SYSLINUX build/);
+  });
+
+  it('carries SYSLINUX for UEFI: an x86-64 syslinux.efi and the ldlinux.e64 from the same Debian build', () => {
+    const manifest = JSON.parse(readFileSync(join(SYSLINUX_ASSETS, 'manifest.json'), 'utf8'));
+    expect(binaries.efi.version).toBe('6.04');
+    expect(manifest.debian['syslinux-efi'].version).toBe(manifest.debian['syslinux-common'].version);
+    expect(binaries.efi.bootx64.length).toBe(manifest.files['efi64/syslinux.efi'].size);
+    expect(syslinuxEfiVersion(binaries.efi.bootx64)).toBe('6.04');
+    expect(isEfi64Module(binaries.efi.ldlinuxE64)).toBe(true);
+    // The BIOS pieces are no UEFI program, and the UEFI program is no module.
+    expect(syslinuxEfiVersion(binaries.ldlinuxImage)).toBeNull();
+    expect(isEfi64Module(binaries.efi.bootx64)).toBe(false);
+  });
+
+  it('refuses a UEFI pair that is not SYSLINUX for x86-64, or not the version its manifest says', () => {
+    const renamed = Buffer.from(binaries.efi.bootx64);
+    renamed.write('Elsewhere', renamed.indexOf('Syslinux/'), 'latin1');
+    expect(() => checkBinaries({ ...binaries, efi: { ...binaries.efi, bootx64: renamed } })).toThrow(
+      /not SYSLINUX for x86-64 UEFI/,
+    );
+    const ia32 = Buffer.from(binaries.efi.bootx64);
+    ia32.writeUInt16LE(0x014c, ia32.readUInt32LE(0x3c) + 4);
+    expect(() => checkBinaries({ ...binaries, efi: { ...binaries.efi, bootx64: ia32 } })).toThrow(
+      /x86-64 UEFI/,
+    );
+    expect(() => checkBinaries({ ...binaries, efi: { ...binaries.efi, version: '6.03' } })).toThrow(/6\.03/);
+    expect(() =>
+      checkBinaries({ ...binaries, efi: { ...binaries.efi, ldlinuxE64: binaries.ldlinuxC32 } }),
+    ).toThrow(/ldlinux\.e64/);
   });
 });
