@@ -1,6 +1,6 @@
 # astcard loader — network sources. Sourced by the init only when the options name `astlinux.source=`, so
-# a card-only boot never runs a line of this file. Uses the init's helpers (say, rejected, failed, plan,
-# try_candidate, load_image) and its variables (ROOT, MOCK, WORK, CARD, LISTING, CMDLINE, FAILURES).
+# a card-only boot never runs a line of this file. Uses the init's helpers (say, step, rejected, failed,
+# note_failure, plan, follow_plan, try_candidate, jump) and its variables (ROOT, MOCK, WORK, CMDLINE).
 #
 # For each source in order: bring the network up once (bounded link wait, bounded DHCP), fetch the source's
 # astlinux.index, turn it into a listing and .sha1 files (plan index), let the same boot plan order the
@@ -17,6 +17,8 @@ NET_FROM=''        # the URL of the image being loaded: load_image adds it to th
 NET_IMAGE_TIMEOUT=900 # seconds for one image: 100 MB at 1 Mbit/s would not make it, and should not
 NFS_MOUNTED=''      # the NFS folders mounted so far, space-separated
 NET_MARGIN_KB=32768 # kept free beyond the image: the kernel, the loop mount and kexec need room too
+NET_DIR=''         # the source being tried: its download folder and its URL (for net_boot_candidate)
+NET_BASE=''
 
 # astlinux.ip=<address>/<prefix>[,<gateway>[,<dns>]], already checked by the boot plan (static-address.ts).
 net_static() {
@@ -179,9 +181,8 @@ net_try_candidate() { # <dir> <base> <name> <algo> <size|->
 		return 1
 	fi
 	NET_FROM="$base$name"
-	CARD=$dir LISTING=$dir/listing try_candidate "$name" "$algo"
+	try_candidate "$dir" "$dir/listing" "$name" "$algo"
 	status=$?
-	CARD=$WORK/card LISTING=$WORK/listing
 	if [ "$status" != 0 ]; then
 		NET_FROM=''
 		rm -f "$dir/$name"
@@ -200,22 +201,22 @@ net_try_source() { # <url> <n>
 	http://* | ftp://* | tftp://* | nfs://*) ;;
 	*)
 		say "source $base: this loader cannot fetch ${base%%:*} sources, skipping"
-		FAILURES="${FAILURES:+$FAILURES, }$base (unsupported)"
+		note_failure "$base (unsupported)"
 		return 1
 		;;
 	esac
 	net_up || {
-		FAILURES="${FAILURES:+$FAILURES, }$base (no network)"
+		note_failure "$base (no network)"
 		return 1
 	}
 	if ! net_fetch "${base}astlinux.index" "$dir/index" 20; then
 		say "source $base: cannot fetch astlinux.index ($(net_fetch_error)), skipping"
-		FAILURES="${FAILURES:+$FAILURES, }$base (no index)"
+		note_failure "$base (no index)"
 		return 1
 	fi
 	if ! plan index "$dir/index" >"$dir/entries"; then
 		say "source $base: astlinux.index is not usable ($(sed 's/^bad //' "$dir/entries")), skipping"
-		FAILURES="${FAILURES:+$FAILURES, }$base (bad index)"
+		note_failure "$base (bad index)"
 		return 1
 	fi
 	# The plan judges a listing and sidecars; sizes the index leaves out are unknown, not empty.
@@ -226,37 +227,21 @@ net_try_source() { # <url> <n>
 		printf '%s %s\n%s %s.sha1\n' "$listed" "$name" "$(stat -c %s "$dir/$name.sha1")" "$name" >>"$dir/listing"
 	done <"$dir/entries"
 	if ! plan plan "$dir" "$dir/listing" "$CMDLINE" >"$dir/plan"; then
-		FAILURES="${FAILURES:+$FAILURES, }$base (boot plan failed)"
+		note_failure "$base (boot plan failed)"
 		return 1
 	fi
-	while read -r kind rest; do
-		case "$kind" in
-		say) say "$rest" ;;
-		skip)
-			set -- $rest
-			name=$1 code=$2
-			shift 2
-			rejected "$name" "$code" "$*"
-			;;
-		check)
-			set -- $rest
-			size=$(grep " $1 " "$dir/entries" | { read -r _ _ s _ && echo "$s"; })
-			net_try_candidate "$dir" "$base" "$1" "$2" "${size:--}" && net_jump "$1"
-			;;
-		esac
-	done <"$dir/plan"
+	NET_DIR=$dir NET_BASE=$base
+	follow_plan "$dir/plan" net_boot_candidate
 	return 1
 }
 
-net_jump() {
-	say "kexec -e $1 from $NET_FROM (loader $LOADER_VERSION)"
-	[ -n "$CARD_DEV" ] && $MOCK umount "$CARD"
-	drain_console
-	$MOCK kexec -e
-	say "kexec -e returned"
-	[ -n "$CARD_DEV" ] && mount_card "$CARD_DEV"
+# One candidate of the source being tried (NET_DIR, NET_BASE): downloaded, checked, loaded, started.
+net_boot_candidate() { # <name> <algo>
+	size=$(grep " $1 " "$NET_DIR/entries" | { read -r _ _ s _ && echo "$s"; })
+	net_try_candidate "$NET_DIR" "$NET_BASE" "$1" "$2" "${size:--}" || return 1
+	jump "$1" "$NET_FROM"
 	NET_FROM=''
-	failed "$1" kexec-failed "kexec -e returned instead of starting the kernel"
+	return 1
 }
 
 # The hook the init calls before the card's images: <sources> is the comma list from the options.

@@ -57,6 +57,18 @@ describe('loader init, side effects mocked', () => {
     expect(load).toContain(`astlinux.card=${VOLUME_ID}`);
     expect(load).toContain('astlinux.keydisk=card:/kd.img');
     expect(load).toContain('astlinux.loader=');
+    // Each step of the story says when it begins and how it ended, in order, before the jump.
+    const steps = story.said.filter((line) => line.startsWith('== '));
+    expect(steps.map((line) => line.replace(/ \(\d+\.\d+ s\)$/, ' (t)'))).toEqual([
+      '== options',
+      '== options: done (t)',
+      '== drivers',
+      '== drivers: done (t)',
+      '== card',
+      '== card: done (t)',
+      '== images',
+      '== images: starting AstLinux-0.10.0.img (t)',
+    ]);
     // The card is unmounted and the console drained before the jump; nothing was ever mounted read-write.
     expect(story.actions.slice(-3)).toEqual([
       'umount /run/astcard/card',
