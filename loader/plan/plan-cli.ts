@@ -2,20 +2,19 @@
  * The loader's boot-policy commands, run by the init under mujs (protocol in README.md). Everything the
  * host provides comes through `PlanHost`, so Node tests can drive the same code without mujs.
  */
+// Each module by name, not shared/index: the bundle mujs compiles at every start holds only what is used.
 import {
   type BootCandidate,
   type BootPlan,
   type CardFile,
-  type DigestAlgorithm,
   findCandidate,
-  formatHandoff,
   judgeCandidate,
-  normalizeDigest,
-  parseIndex,
-  parseLoaderOptions,
   planBoot,
-  sidecarAlgorithm,
-} from '../../shared/index.js';
+} from '../../shared/boot-plan.js';
+import { type DigestAlgorithm, normalizeDigest, sidecarAlgorithm } from '../../shared/checksums.js';
+import { formatHandoff } from '../../shared/handoff.js';
+import { parseLoaderOptions } from '../../shared/loader-config.js';
+import { parseIndex } from '../../shared/remote-source.js';
 
 export interface PlanHost {
   /** The whole file; throws when it cannot be read. */
