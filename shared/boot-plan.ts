@@ -5,7 +5,9 @@
  * 1. `planBoot(listing, sidecars, pin)` orders the candidates, newest first (a pinned version first),
  *    and rejects without hashing what can be rejected: a name that is not a version, an empty file,
  *    a missing or malformed sidecar. The rest carry the digest their sidecar expects.
- * 2. `decideBoot(plan, computedDigests)` gives each image its verdict; the first `ok` boots.
+ * 2. `decideBoot(plan, computedDigests, contents)` gives each image its verdict; the first `ok` boots. The
+ *    loader learns an image's content by mounting it; the app judges it from the image's bytes
+ *    (`contents`): an image that verifies but cannot be mounted, or has no kernel, is skipped by both.
  *
  * Decisions documented here:
  * - An image without a sidecar never boots: the app writes the sidecar last, so an interrupted copy is
@@ -83,6 +85,9 @@ export type Verdict =
   | 'unsigned'
   | 'bad-signature'
   | 'unknown-key'
+  | 'mount-failed'
+  | 'no-kernel'
+  | 'not-partition-1'
   | 'unverified';
 
 /** Verdicts known from the listing and the sidecars alone. */
@@ -466,13 +471,39 @@ export function judgeCandidate(candidate: BootCandidate, actualDigest: string | 
   return { name, verdict: 'ok', line: `${name}: ${expected.algo} checksum ok${signed}` };
 }
 
+/**
+ * What an image holds, as far as booting it goes (judged from its bytes by the app), or — for a release —
+ * that the card is not where AstLinux's own initrd would find it (`not-partition-1`, which the loader
+ * learns from the device it found the card on).
+ */
+export type ImageContent =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly verdict: 'mount-failed' | 'no-kernel' | 'not-partition-1';
+      readonly reason: string;
+    };
+
 /** Verdicts for every candidate and the image that boots: the first `ok` in plan order. */
-export function decideBoot(plan: BootPlan, digests: { readonly [imageName: string]: string }): BootDecision {
+export function decideBoot(
+  plan: BootPlan,
+  digests: { readonly [imageName: string]: string },
+  contents: { readonly [imageName: string]: ImageContent } = {},
+): BootDecision {
   const verdicts: ImageVerdict[] = [];
   const lines: string[] = plan.notes.slice();
   let boot: string | null = null;
   for (const candidate of plan.candidates) {
-    const verdict = judgeCandidate(candidate, lookupIgnoringCase(digests, candidate.name));
+    let verdict = judgeCandidate(candidate, lookupIgnoringCase(digests, candidate.name));
+    const content = contentOf(contents, candidate.name);
+    if (verdict.verdict === 'ok' && content && !content.ok) {
+      // The same words as the loader's own line when its mount or its kernel check fails.
+      verdict = {
+        name: candidate.name,
+        verdict: content.verdict,
+        line: `${candidate.name}: ${content.reason}, skipping`,
+      };
+    }
     verdicts.push(verdict);
     if (boot !== null) continue;
     lines.push(verdict.line);
@@ -480,6 +511,15 @@ export function decideBoot(plan: BootPlan, digests: { readonly [imageName: strin
   }
   lines.push(boot === null ? 'no bootable AstLinux image found' : `booting ${boot}`);
   return { verdicts, boot, lines };
+}
+
+function contentOf(
+  contents: { readonly [imageName: string]: ImageContent },
+  name: string,
+): ImageContent | null {
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(contents)) if (key.toLowerCase() === wanted) return contents[key] ?? null;
+  return null;
 }
 
 /** The candidate called `name` (case-insensitive), or null. */

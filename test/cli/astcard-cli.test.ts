@@ -44,7 +44,9 @@ describe('astcard CLI', () => {
 
     const human = astcard('inspect', card);
     expect(human.status).toBe(0);
-    expect(human.stdout).toMatch(/boots: AstLinux-0\.4\.1\.img \(checksum verified\)/);
+    expect(human.stdout).toMatch(
+      /boots: AstLinux-0\.4\.1\.img \(checksum verified against its published checksum\)/,
+    );
 
     const json = astcard('inspect', card, '--json');
     expect(json.status).toBe(0);

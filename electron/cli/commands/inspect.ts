@@ -39,26 +39,82 @@ export function describeReport(report: CardReport): string[] {
     return [`${report.target}: ${report.problems[0]?.message ?? 'Not an AstLinux card.'}`];
   const lines = [
     `${report.target}: AstLinux card, ${report.layout === 'mbr' ? 'partitioned' : 'superfloppy'}, ${report.filesystem} "${report.label}" (${report.serial})`,
-    `  loader: ${report.loader.present ? `present, version ${report.loader.version ?? 'unknown'}` : 'missing'}; SYSLINUX ${report.syslinux?.version ?? 'not found'}`,
+    `  loader: ${loaderLine(report)}; SYSLINUX ${report.syslinux?.version ?? 'not found'}`,
     `  free: ${formatBytes(report.free ?? 0)}`,
-    '  images:',
-    ...report.images.map(
-      (image) =>
-        `    ${image.boots ? '>' : ' '} ${image.name.padEnd(28)} ${formatBytes(image.size).padStart(10)}  checksum ${image.checksum}`,
-    ),
   ];
-  if (report.boot) {
+  for (const partition of report.partitions) {
     lines.push(
-      report.boot.verified
-        ? `  boots: ${report.boot.image} (checksum verified)`
-        : `  boots: ${report.boot.image}, if its checksum matches (not checked: --quick)`,
+      `  partition ${partition.number}: ${partition.label ? `ext2 "${partition.label}"` : `type 0x${partition.type.toString(16)}`}, ${formatBytes(partition.size)}${partition.role === 'keydisk' ? ' (AstLinux keydisk)' : partition.role === 'writable' ? " (AstLinux's writable layer)" : ''}`,
     );
-  } else lines.push('  boots: nothing — the loader would stop at a rescue shell');
+  }
+  if (report.signatures.policy !== 'off') {
+    lines.push(
+      `  signatures: ${report.signatures.policy === 'required' ? 'only signed images boot' : 'signed images boot first'} (${report.signatures.keys} trusted key${report.signatures.keys === 1 ? '' : 's'})`,
+    );
+  }
+  lines.push('  images:');
+  for (const image of report.images) {
+    lines.push(
+      `    ${image.boots ? '>' : ' '} ${image.name.padEnd(28)} ${formatBytes(image.size).padStart(10)}  ${checksumWords(image)}`,
+    );
+  }
+  lines.push(...bootLines(report));
   if (report.pin) lines.push(`  pinned version: ${report.pin}`);
   if (report.network) lines.push(`  network boot: ${networkBootLine(report.network)}`);
   lines.push(`  keydisk: ${report.keydisk.present ? (report.keydisk.location ?? 'present') : 'none'}`);
   for (const problem of report.problems) lines.push(`  problem: ${problem.message}`);
   return lines;
+}
+
+function loaderLine(report: CardReport): string {
+  const runnix = report.runnix;
+  const runnixName = `RUNNIX${runnix?.version ? ` (${runnix.version})` : ''}`;
+  if (report.bootLoader === 'runnix') {
+    return `${runnixName}, AstLinux's own loader${runnix?.previous ? '; the previous RUNNIX is kept as Xrunnix' : ''}`;
+  }
+  if (!report.loader.present) return 'missing';
+  const ours = `astcard's, version ${report.loader.version ?? 'unknown'}`;
+  return runnix ? `${ours}; ${runnixName} kept as the "${runnix.label}" label` : ours;
+}
+
+/** Where an image's checksum stands, in words that claim no more than inspect knows. */
+function checksumWords(image: CardReport['images'][number]): string {
+  const signer = image.signature?.status === 'signed' ? `, signed by ${image.signature.signer}` : '';
+  if (image.checksum !== 'ok') return `checksum ${image.checksum}${signer}`;
+  const against =
+    image.checksumSource === 'recorded'
+      ? " (astcard's own: none was published)"
+      : image.checksumSource === 'signed'
+        ? ' (the signed SHA-256)'
+        : '';
+  const content =
+    image.verdict === 'mount-failed'
+      ? '; but it cannot be opened'
+      : image.verdict === 'no-kernel'
+        ? '; but it holds no kernel'
+        : image.verdict === 'not-partition-1'
+          ? '; but AstLinux would not find this card'
+          : '';
+  return `checksum ok${against}${signer}${content}`;
+}
+
+function bootLines(report: CardReport): string[] {
+  const boot = report.boot;
+  if (report.bootLoader === 'runnix') {
+    const why = (report.runnix?.prediction.lines ?? []).map((line) => `    ${line}`);
+    if (!boot) return ['  boots (RUNNIX): nothing — RUNNIX would stop at its shell', ...why];
+    return [`  boots (RUNNIX): ${boot.image}`, ...why];
+  }
+  if (!boot) return ['  boots: nothing — the loader would stop at a rescue shell'];
+  if (!boot.verified) return [`  boots: ${boot.image}, if its checksum matches (not checked: --quick)`];
+  const image = report.images.find((candidate) => candidate.name === boot.image);
+  const against =
+    image?.checksumSource === 'recorded'
+      ? 'checksum verified against the one astcard recorded when it copied the image (none was published)'
+      : image?.checksumSource === 'signed'
+        ? `signature and checksum verified, signed by ${image.signature?.signer ?? 'a trusted key'}`
+        : 'checksum verified against its published checksum';
+  return [`  boots: ${boot.image} (${against})`];
 }
 
 /** What the loader tries before the card's own images, as one line. */

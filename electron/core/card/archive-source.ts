@@ -30,7 +30,7 @@ export function archiveKind(path: string): ArchiveKind | null {
   return null;
 }
 
-interface ArchiveEntry {
+export interface ArchiveEntry {
   /** The path inside the archive. */
   path: string;
   size: number;
@@ -82,12 +82,12 @@ export async function imagesFromArchive(path: string): Promise<ImageSource[]> {
   });
 }
 
-interface ListedEntry extends ArchiveEntry {
+export interface ListedEntry extends ArchiveEntry {
   /** The whole entry; only ever called for small files. */
   read(): Promise<Uint8Array>;
 }
 
-interface ArchiveReader {
+export interface ArchiveReader {
   entries(): AsyncIterable<ListedEntry>;
   contents(entryPath: string): AsyncIterable<Uint8Array>;
 }
@@ -181,6 +181,13 @@ function zipReader(path: string): ArchiveReader {
   };
 }
 
+/** The archive's reader, by its kind (the file name says which). */
+export function openArchive(path: string): ArchiveReader {
+  const kind = archiveKind(path);
+  if (!kind) throw new CardError('bad-archive', `${path} is not a .tar.gz, .tgz or .zip archive.`);
+  return kind === 'zip' ? zipReader(path) : tarReader(path);
+}
+
 function damagedError(path: string, error: unknown): CardError {
   return new CardError(
     'bad-archive',
@@ -189,7 +196,7 @@ function damagedError(path: string, error: unknown): CardError {
   );
 }
 
-async function damagedArchive(path: string, work: () => Promise<void>): Promise<void> {
+export async function damagedArchive(path: string, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
@@ -198,7 +205,7 @@ async function damagedArchive(path: string, work: () => Promise<void>): Promise<
   }
 }
 
-async function* damagedArchiveChunks(path: string, chunks: AsyncIterable<Uint8Array>) {
+export async function* damagedArchiveChunks(path: string, chunks: AsyncIterable<Uint8Array>) {
   try {
     yield* chunks;
   } catch (error) {

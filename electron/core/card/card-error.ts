@@ -49,7 +49,11 @@ export type CardErrorCode =
   /** An image the loader could not mount: not an ext2/3/4 or squashfs filesystem, damaged, or cut short. */
   | 'image-not-bootable'
   /** An image the loader can mount, with no kernel at /boot/bzImage to start. */
-  | 'image-has-no-kernel';
+  | 'image-has-no-kernel'
+  /** A real AstLinux release is missing one of its files (.run, .run.sha1, .run.conf, .initrd.img). */
+  | 'incomplete-release'
+  /** The card cannot hold what was asked (real releases need an MBR card, partition 1). */
+  | 'wrong-layout';
 
 export class CardError extends AstcardError {
   declare readonly code: CardErrorCode;

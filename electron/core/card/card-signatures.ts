@@ -10,6 +10,7 @@ import { isSignedListName } from '../../../shared/signed-list-name.js';
 import type { FatVolume } from '../fat/fat-volume.js';
 import { CARD_FILES } from './assets.js';
 import { readKeys } from './card-keys.js';
+import { OS_FOLDER, readFolder } from './card-listing.js';
 import { defaultLabel } from './loader-files.js';
 
 /** Signed lists are a signature and a few lines; anything larger is not one and is not read. */
@@ -34,17 +35,30 @@ async function trust(volume: FatVolume) {
   return { keys, root, policy };
 }
 
-/** The policy and who signed each of `names` (file names as the boot plan lists them). */
-export async function readCardSignatures(volume: FatVolume, names: string[]): Promise<CardSignatures> {
+/**
+ * The policy and who signed each of `names` (file names as the boot plan lists them), from the signed
+ * lists in the root and in os/ — or from `lists` when the caller has read them already.
+ */
+export async function readCardSignatures(
+  volume: FatVolume,
+  names: string[],
+  lists?: Array<{ name: string; text: string }>,
+): Promise<CardSignatures> {
   const { keys, root, policy } = await trust(volume);
-  const lists: Array<{ name: string; text: string }> = [];
-  if (policy !== 'off') {
-    for (const entry of root) {
-      if (isSignedListName(entry.name) && entry.size <= MAX_LIST_BYTES)
-        lists.push({ name: entry.name, text: await text(volume, entry.name) });
+  const found: Array<{ name: string; text: string }> = [];
+  if (policy !== 'off' && !lists) {
+    const folders = [{ prefix: '', entries: root }];
+    const os = await readFolder(volume, OS_FOLDER);
+    if (os) folders.push({ prefix: `${OS_FOLDER}/`, entries: os });
+    for (const { prefix, entries } of folders) {
+      for (const entry of entries) {
+        if (isSignedListName(entry.name) && entry.size <= MAX_LIST_BYTES)
+          found.push({ name: `${prefix}${entry.name}`, text: await text(volume, `${prefix}${entry.name}`) });
+      }
     }
   }
-  return { policy, judgement: judgeSignatures({ keys, lists, names }) };
+  const judged = policy === 'off' ? [] : (lists ?? found);
+  return { policy, judgement: judgeSignatures({ keys, lists: judged, names }) };
 }
 
 async function text(volume: FatVolume, path: string): Promise<string> {

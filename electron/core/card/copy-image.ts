@@ -6,7 +6,7 @@
  *      and read back from the card, and every block must match what was written (block-fingerprint.ts);
  *   3. an image of the same name already on the card loses its sidecars first (so it stops being a
  *      candidate), then the image itself; the temporary file is renamed into place;
- *   4. the `.sha1` sidecar is written last: only from that moment can the loader boot the image; a signed
+ *   4. where its checksum came from is noted (checksum-record.ts), then the `.sha1` sidecar is written last: only from that moment can the loader boot the image; a signed
  *      list that came with the image (`.sha256.sig`, checked against the bytes copied) follows it, so on a
  *      card that requires signatures the image becomes bootable only then.
  *
@@ -20,15 +20,24 @@ import { FatError } from '../fat/fat-error.js';
 import { type FatVolume, openFat } from '../fat/fat-volume.js';
 import { type BlockFingerprint, BlockFingerprinter, FingerprintCheck } from './block-fingerprint.js';
 import { CardError } from './card-error.js';
+import { noteChecksumOrigin } from './checksum-record.js';
 import type { ImageSource } from './image-source.js';
 import { byteProgress, cancellableChunks, checkCancelled, type ProgressListener } from './progress.js';
 import { readAhead } from './read-ahead.js';
+import { removeIfPresent } from './small-files.js';
+
+export { removeIfPresent };
 
 export const PARTIAL_SUFFIX = '.part';
 
 export interface CopyImageOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /**
+   * The folder the image goes into, with its trailing slash (`os/` for a real AstLinux release); the card's
+   * root by default. Its checksum file names it without the folder, as sha1sum run inside the folder would.
+   */
+  folder?: string;
   /**
    * The SHA-1 and block fingerprint of exactly the bytes `source.chunks()` yields, known once they have
    * all been yielded (null before). A fan-out already digested the one source read it hands to every card,
@@ -62,7 +71,9 @@ export async function copyImageToCard(
 ): Promise<CopiedImage> {
   const { onProgress, signal } = options;
   const vouched = options.vouched ?? source.vouched;
-  const partial = `${source.name}${PARTIAL_SUFFIX}`;
+  const folder = options.folder ?? '';
+  const onCard = `${folder}${source.name}`;
+  const partial = `${onCard}${PARTIAL_SUFFIX}`;
   const cancelled = () =>
     new CardError('cancelled', `Copying ${source.name} was cancelled; the card still boots as before.`);
   // Once the temporary copy exists, a cancellation takes it away again: the card is left as it was.
@@ -170,17 +181,18 @@ export async function copyImageToCard(
   }
 
   await dropIfCancelled();
-  await removeIfPresent(volume, signedListName(source.name));
+  await removeIfPresent(volume, signedListName(onCard));
   for (const algo of ['sha256', 'sha1'] as const)
-    await removeIfPresent(volume, sidecarFileName(source.name, algo));
-  await removeIfPresent(volume, source.name);
-  await volume.rename(partial, source.name, { loseRatherThanShare: true });
+    await removeIfPresent(volume, sidecarFileName(onCard, algo));
+  await removeIfPresent(volume, onCard);
+  await volume.rename(partial, onCard, { loseRatherThanShare: true });
+  await noteChecksumOrigin(volume, onCard, source.expected ? null : sourceSha1);
   await volume.writeFile(
-    sidecarFileName(source.name, 'sha1'),
+    sidecarFileName(onCard, 'sha1'),
     new TextEncoder().encode(formatSidecar(sourceSha1, source.name)),
   );
   if (source.signedList) {
-    await volume.writeFile(signedListName(source.name), new TextEncoder().encode(source.signedList.text));
+    await volume.writeFile(signedListName(onCard), new TextEncoder().encode(source.signedList.text));
   }
   await volume.flush();
   return { name: source.name, size: source.size, sha1: sourceSha1 };
@@ -207,14 +219,4 @@ function signedSha256(source: ImageSource): string {
     );
   }
   return entry.digest;
-}
-
-export async function removeIfPresent(volume: FatVolume, path: string): Promise<boolean> {
-  try {
-    await volume.unlink(path);
-    return true;
-  } catch (error) {
-    if (error instanceof FatError && error.code === 'not-found') return false;
-    throw error;
-  }
 }

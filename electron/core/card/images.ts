@@ -4,12 +4,23 @@ import { sidecarAlgorithm, sidecarFileName } from '../../../shared/checksums.js'
 import { compareVersionRank, formatVersion, parseImageName, parseVersion } from '../../../shared/versions.js';
 import type { BlockDevice } from '../block/block-device.js';
 import type { FatVolume } from '../fat/fat-volume.js';
+import { CARD_FILES } from './assets.js';
 import { CardError } from './card-error.js';
 import { type IncomingSignature, judgeIncoming } from './card-signatures.js';
 import { openCardVolume } from './card-volume.js';
+import { noteChecksumOrigin } from './checksum-record.js';
 import { type CopiedImage, copyImageToCard, removeIfPresent, signedListName } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
+import { defaultLabel } from './loader-files.js';
 import type { ProgressListener } from './progress.js';
+import type { ReleaseSource } from './release-source.js';
+import {
+  copyReleaseToCard,
+  newestGoodRelease,
+  readVer,
+  removeRelease,
+  switchVer,
+} from './releases-on-card.js';
 
 /** Directory entries, cluster rounding of image and sidecar: a margin so a card is never filled to the last byte. */
 const SLACK_BYTES = 256 * 1024;
@@ -17,6 +28,8 @@ const SLACK_BYTES = 256 * 1024;
 export interface AddImagesOptions {
   /** After success, keep only this many newest good images (never the one that booted before). */
   keep?: number;
+  /** Real AstLinux releases to put into os/ beside the images. */
+  releases?: ReleaseSource[];
   onProgress?: ProgressListener;
   signal?: AbortSignal;
 }
@@ -24,6 +37,8 @@ export interface AddImagesOptions {
 export interface AddImagesResult {
   added: CopiedImage[];
   removed: string[];
+  /** What RUNNIX boots now (os/ver) and the release it keeps for a revert (os/Xver), when releases went in. */
+  runnix: { ver: string; xver: string | null } | null;
   /** What the card makes of each added image's signature (status `no-keys` on a card that trusts none). */
   signatures: Array<{ name: string } & IncomingSignature>;
 }
@@ -36,8 +51,16 @@ export async function addImages(
   if (options.keep !== undefined && (!Number.isInteger(options.keep) || options.keep < 1)) {
     throw new CardError('invalid-option', '--keep needs a whole number of images, 1 or more.');
   }
-  const { volume } = await openCardVolume(disk);
+  const releases = options.releases ?? [];
+  const card = await openCardVolume(disk);
+  const { volume } = card;
   try {
+    if (releases.length > 0 && (card.layout !== 'mbr' || card.partition?.index !== 0)) {
+      throw new CardError(
+        'wrong-layout',
+        "Real AstLinux releases go only on a card whose FAT volume is partition 1 of an MBR disk: that is where AstLinux's own initrd looks. Prepare the card again with the MBR layout. Nothing was written.",
+      );
+    }
     const signatures = (await judgeIncoming(volume, sources)).map((judged, index) => ({
       name: (sources[index] as ImageSource).name,
       ...judged,
@@ -47,10 +70,11 @@ export async function addImages(
     const bootedBefore = await bootingImage(volume);
     const replaced = (name: string) =>
       before.find((image) => image.name.toLowerCase() === name.toLowerCase());
-    const needed = sources.reduce(
-      (sum, source) => sum + source.size - (replaced(source.name)?.size ?? 0) + SLACK_BYTES,
-      0,
-    );
+    const needed =
+      sources.reduce(
+        (sum, source) => sum + source.size - (replaced(source.name)?.size ?? 0) + SLACK_BYTES,
+        0,
+      ) + releases.reduce((sum, release) => sum + release.run.size + release.initrd.size + SLACK_BYTES, 0);
     const free = await volume.freeBytes();
     if (needed > free) {
       const removable = before
@@ -68,11 +92,62 @@ export async function addImages(
     for (const source of sources) {
       added.push(await copyImageToCard(volume, source, options));
     }
+    const runnix = releases.length > 0 ? await addReleases(volume, releases, added, options) : null;
     const removed = options.keep === undefined ? [] : await prune(volume, options.keep, bootedBefore);
-    return { added, removed, signatures };
+    return { added, removed, signatures, runnix };
   } finally {
     await volume.close();
   }
+}
+
+/**
+ * Releases go in the way AstLinux's own upgrade puts them (upgrade-run-image), made crash-safe: on a card
+ * RUNNIX boots, the release os/Xver named goes first (to make room), each new release takes the running
+ * one's KCMD additions, and os/ver switches to the newest added, last; on a card astcard's loader boots,
+ * os/ver follows what that loader would pick, so RUNNIX (a fallback label) agrees with it.
+ */
+async function addReleases(
+  volume: FatVolume,
+  releases: ReleaseSource[],
+  added: CopiedImage[],
+  options: AddImagesOptions,
+): Promise<{ ver: string; xver: string | null }> {
+  const running = await readVer(volume, 'ver');
+  const byRunnix = await bootsRunnix(volume);
+  if (byRunnix) {
+    const previous = await readVer(volume, 'Xver');
+    const incoming = new Set(releases.map((release) => release.release.toLowerCase()));
+    if (
+      previous &&
+      previous.toLowerCase() !== running?.toLowerCase() &&
+      !incoming.has(previous.toLowerCase())
+    ) {
+      await removeRelease(volume, previous);
+    }
+  }
+  for (const release of releases) {
+    added.push(
+      await copyReleaseToCard(volume, release, {
+        carryFrom: running,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+  }
+  const newest = byRunnix
+    ? [...releases].sort((a, b) => compareVersionRank(b.version, a.version))[0]?.release
+    : await newestGoodRelease(volume);
+  return newest ? switchVer(volume, newest) : { ver: running ?? '', xver: await readVer(volume, 'Xver') };
+}
+
+/** RUNNIX boots this card: its default label starts the `runnix` kernel (RUNNIX's own file name). */
+export async function bootsRunnix(volume: FatVolume): Promise<boolean> {
+  const config = (await volume.readdir('/')).find(
+    (entry) => entry.isFile && entry.name.toLowerCase() === CARD_FILES.config.toLowerCase(),
+  );
+  if (!config || config.size > 65536) return false;
+  const label = defaultLabel(new TextDecoder().decode(await volume.readFile(`/${config.name}`)));
+  return label?.kernel?.toLowerCase() === 'runnix';
 }
 
 /**
@@ -123,6 +198,7 @@ async function removeImage(volume: FatVolume, name: string): Promise<void> {
   await removeIfPresent(volume, signedListName(name));
   for (const algo of ['sha256', 'sha1'] as const) await removeIfPresent(volume, sidecarFileName(name, algo));
   await removeIfPresent(volume, name);
+  await noteChecksumOrigin(volume, name, null);
 }
 
 interface CardImage {

@@ -1,43 +1,39 @@
 /**
  * The card doctor: everything a person needs to know about a card, and the loader's exact decision,
- * computed by the same shared boot plan the loader runs; whether BIOS and UEFI computers start it, and
- * whether its two boot menus (/syslinux.cfg, EFI/BOOT/syslinux.cfg) agree. Reads only; never writes.
+ * computed by the same shared boot plan the loader runs (inspect-images.ts); whether BIOS and UEFI
+ * computers start it, and whether its two boot menus (/syslinux.cfg, EFI/BOOT/syslinux.cfg) agree. A card
+ * whose default label starts RUNNIX (a real AstLinux card) is predicted by RUNNIX's rules instead
+ * (runnix-side.ts). Reads only; never writes.
  */
 import { readBootMenu } from '../../../shared/boot-menu-read.js';
-import { decideBoot, planBoot, type Verdict } from '../../../shared/boot-plan.js';
-import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
 import { parseSourceList } from '../../../shared/remote-source.js';
-import { formatVersion } from '../../../shared/versions.js';
+import type { SignaturePolicy } from '../../../shared/signed-images.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { uncachedView } from '../block/uncached-view.js';
-import { FatError } from '../fat/fat-error.js';
 import type { FatStat, FatVolume } from '../fat/fat-volume.js';
 import type { SyslinuxBinaries } from '../syslinux/binaries.js';
 import { inspectSyslinux } from '../syslinux/inspect.js';
 import { CARD_FILES } from './assets.js';
+import { type AstlinuxPartition, readAstlinuxPartitions } from './astlinux-partitions.js';
 import { CardError } from './card-error.js';
+import { type CardListing, OS_FOLDER, readCardListing, readSmallText } from './card-listing.js';
 import { openCardVolume } from './card-volume.js';
 import { diagnoseEfi, type EfiDiagnosis, type EfiState, menuBoots, readEfiState } from './efi-files.js';
 import { readExt2Summary } from './ext2-format.js';
-import { digestChunks } from './hash.js';
+import { type InspectedImage, inspectImages, sha1OnCard } from './inspect-images.js';
 import { defaultLabel, infoFileFor } from './loader-files.js';
-import { byteProgress, cancellableChunks, type ProgressListener } from './progress.js';
+import type { ProgressListener } from './progress.js';
+import { RUNNIX_KERNEL, type RunnixReport, readRunnixSide, runnixEntry } from './runnix-side.js';
 
-/** The checksum state of an image as the CLI's --json and the app show it. */
-export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
-
-export interface InspectedImage {
-  name: string;
-  version: string | null;
-  size: number;
-  checksum: ChecksumState;
-  /** The boot plan's own verdict, finer than `checksum` (zero-length, not-a-version…). */
-  verdict: Verdict;
-  /** The loader's console line for this image. */
-  line: string;
-  boots: boolean;
-}
+export type { AstlinuxPartition } from './astlinux-partitions.js';
+export type {
+  ChecksumSource,
+  ChecksumState,
+  ImageSignature,
+  InspectedImage,
+} from './inspect-images.js';
+export type { RunnixReport } from './runnix-side.js';
 
 export interface CardProblem {
   code: string;
@@ -63,6 +59,11 @@ export interface CardReport {
   target: string;
   /** False for an empty or foreign drive: most other fields are then empty. */
   astlinux: boolean;
+  /**
+   * What the card's default label starts: astcard's loader, RUNNIX (a real AstLinux card), or nothing
+   * either would be (null).
+   */
+  bootLoader: 'astcard' | 'runnix' | null;
   layout: 'mbr' | 'superfloppy' | 'none';
   filesystem: string | null;
   label: string | null;
@@ -75,17 +76,30 @@ export interface CardReport {
   /** The UEFI side; null when the card was not read that far (not an AstLinux card). */
   efi: EfiReport | null;
   loader: { present: boolean; version: string | null; appVersion: string | null };
+  /** RUNNIX, when a label of the card starts it (the default one on a RUNNIX card). */
+  runnix: RunnixReport | null;
   images: InspectedImage[];
-  boot: { image: string; version: string | null; verified: boolean } | null;
-  /** The loader's console lines for this card, in order. */
+  /**
+   * What the card boots when nobody chooses: `by` the loader that decides. `verified`: its checksum was
+   * computed here and matched.
+   */
+  boot: { image: string; version: string | null; verified: boolean; by: 'astcard' | 'runnix' } | null;
+  /** The loader's console lines for this card, in order (RUNNIX's reasoning on a RUNNIX card). */
   bootLines: string[];
+  /** The card's policy for signed images and how many keys it trusts (policy `off`: signatures play no part). */
+  signatures: { policy: SignaturePolicy; keys: number };
+  /** Partitions beside the FAT one: AstLinux's ASTKD keydisk and ASTURW writable layer, or others. */
+  partitions: AstlinuxPartition[];
   pin: string | null;
   /**
    * Network sources the loader tries before (or instead of) the card's images, from the booting label's
    * options; null when there are none. `sources` are the URLs in order.
    */
   network: { sources: string[]; cardFallback: boolean; ip: string | null } | null;
-  /** `label` is the ext2 label of a kd.img on the card (ASTKD), null when it is elsewhere or unreadable. */
+  /**
+   * `location`: `card:/kd.img`, a partition (`partition 3 (ASTKD)`), or where the loader is told to look.
+   * `label` is the ext2 label of a kd.img on the card (ASTKD), null when it is elsewhere or unreadable.
+   */
   keydisk: { present: boolean; location: string | null; size: number | null; label?: string | null };
   problems: CardProblem[];
   quick: boolean;
@@ -102,12 +116,11 @@ export interface InspectOptions {
   signal?: AbortSignal;
 }
 
-const MAX_SMALL_FILE = 64 * 1024;
-
 export async function inspectCard(disk: BlockDevice, options: InspectOptions = {}): Promise<CardReport> {
   const report: CardReport = {
     target: disk.name,
     astlinux: false,
+    bootLoader: null,
     layout: 'none',
     filesystem: null,
     label: null,
@@ -118,9 +131,12 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     firmware: { bios: false, uefi: false },
     efi: null,
     loader: { present: false, version: null, appVersion: options.appLoaderVersion ?? null },
+    runnix: null,
     images: [],
     boot: null,
     bootLines: [],
+    signatures: { policy: 'off', keys: 0 },
+    partitions: [],
     pin: null,
     network: null,
     keydisk: { present: false, location: null, size: null },
@@ -129,10 +145,11 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
   };
   const problem = (code: string, message: string) => report.problems.push({ code, message });
 
+  // A verdict must come from what the card holds: past the OS cache on a drive.
+  const source = uncachedView(disk);
   let card: Awaited<ReturnType<typeof openCardVolume>>;
   try {
-    // A verdict must come from what the card holds: past the OS cache on a drive.
-    card = await openCardVolume(uncachedView(disk), { readOnly: true });
+    card = await openCardVolume(source, { readOnly: true });
   } catch (error) {
     if (error instanceof CardError && error.code === 'not-a-card') {
       problem('not-an-astlinux-card', `Not an AstLinux card: ${error.message} Prepare it to use it.`);
@@ -149,10 +166,14 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     report.serial = info.serial;
     report.free = await volume.freeBytes();
 
-    const root = (await volume.readdir('/')).filter((entry) => entry.isFile);
+    const listing = await readCardListing(volume);
+    const { root } = listing;
     const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
 
-    const configText = await readSmallText(volume, byName(CARD_FILES.config));
+    const configEntry = byName(CARD_FILES.config);
+    const configText = configEntry ? await readSmallText(volume, configEntry.name, configEntry.size) : null;
+    const bios = configText === null ? null : readBootMenu(configText);
+    const runnixStart = runnixEntry(bios);
     // The loader is whatever the default label boots: slot A after prepare, either slot after an update.
     const booted = configText === null ? null : defaultLabel(configText);
     const loaderOptions = parseLoaderOptions(booted?.append ?? '').options;
@@ -176,10 +197,15 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     const hasKernel = byName(kernel) !== undefined;
     const hasInitramfs = byName(initrd) !== undefined;
     report.loader.present = hasKernel && hasInitramfs && configText !== null;
-    report.loader.version = loaderVersion(await readSmallText(volume, byName(infoFileFor(initrd))));
+    const infoFile = byName(infoFileFor(initrd));
+    report.loader.version = loaderVersion(
+      infoFile ? await readSmallText(volume, infoFile.name, infoFile.size) : null,
+    );
+    if (report.loader.present) report.bootLoader = runnixStart?.isDefault ? 'runnix' : 'astcard';
 
     const imageFiles = root.filter((entry) => /^astlinux-.*\.img$/i.test(entry.name));
-    report.astlinux = report.loader.present || imageFiles.length > 0;
+    const hasReleases = (listing.os ?? []).some((entry) => /^astlinux-.*\.run$/i.test(entry.name));
+    report.astlinux = report.loader.present || imageFiles.length > 0 || hasReleases;
     if (!report.astlinux) {
       problem(
         'not-an-astlinux-card',
@@ -196,7 +222,6 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     for (const found of syslinux.problems)
       problem(`syslinux-${found.code}`, `${found.message} Update the loader to repair it.`);
 
-    const bios = configText === null ? null : readBootMenu(configText);
     const efiState = await readEfiState(
       volume,
       (options.knownSyslinuxBuilds ?? []).map((build) => build.efi),
@@ -214,6 +239,7 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
         'The AstLinux loader is missing from this card, so it cannot start. Update the loader.',
       );
     } else if (
+      report.bootLoader === 'astcard' &&
       report.loader.version &&
       options.appLoaderVersion &&
       report.loader.version !== options.appLoaderVersion
@@ -226,65 +252,45 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
 
     explainEfi(efi, problem);
 
-    const sidecars: { [name: string]: string } = {};
-    for (const entry of root) {
-      if (sidecarAlgorithm(entry.name) === null) continue;
-      const text = await readSmallText(volume, entry);
-      if (text !== null) sidecars[entry.name] = text;
-    }
-    const plan = planBoot({
-      files: root.map((entry) => ({ name: entry.name, size: entry.size })),
-      sidecars,
+    const fatIsPartition1 = card.layout === 'mbr' && card.partition?.index === 0;
+    const images = await inspectImages(volume, card.device, listing, {
+      quick: report.quick,
       pin: loaderOptions.pin,
+      releasesCannotStart: fatIsPartition1
+        ? null
+        : card.layout === 'superfloppy'
+          ? 'a superfloppy (no partition table)'
+          : `partition ${(card.partition?.index ?? 0) + 1}`,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
+    report.images = images.images;
+    report.signatures = { policy: images.signatures.policy, keys: images.signatures.keys };
+    for (const note of images.signatures.notes)
+      problem('key-unusable', `${note}. Remove or replace that key.`);
+    report.bootLines = images.bootLines;
+    report.boot = images.boot ? { ...images.boot, by: 'astcard' } : null;
 
-    const digests: { [name: string]: string } = {};
-    if (!report.quick) {
-      for (const candidate of plan.candidates) {
-        if (!candidate.expected) continue;
-        const hashed = await digestChunks(
-          cancellableChunks(
-            volume.chunks(candidate.name),
-            options.signal,
-            () => new CardError('cancelled', 'Checking the card was cancelled.'),
-          ),
-          candidate.expected.algo,
-          byteProgress(options.onProgress, 'hash', candidate.size, candidate.name),
-        );
-        digests[candidate.name] = hashed.digest;
+    if (runnixStart && byName(RUNNIX_KERNEL)) {
+      const sha1s = { ...images.sha1s };
+      report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
+      // RUNNIX checks what it boots against its .sha1 even where astcard's plan used a signed SHA-256.
+      const chosen = report.runnix?.prediction.image;
+      const file = chosen
+        ? listing.files.find((entry) => entry.name.toLowerCase() === `${OS_FOLDER}/${chosen}`.toLowerCase())
+        : undefined;
+      if (!report.quick && file && sha1s[file.name] === undefined) {
+        sha1s[file.name] = await sha1OnCard(volume, file.name, file.size, options);
+        report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
       }
     }
-    const decision = decideBoot(plan, digests);
-    report.bootLines = decision.lines.slice();
-    for (const [index, candidate] of plan.candidates.entries()) {
-      const verdict = decision.verdicts[index];
-      if (!verdict) continue;
-      report.images.push({
-        name: candidate.name,
-        version: candidate.version ? formatVersion(candidate.version) : null,
-        size: candidate.size,
-        checksum: checksumState(verdict.verdict),
-        verdict: verdict.verdict,
-        line: verdict.line,
-        boots: false,
-      });
-    }
-
-    let bootName = decision.boot;
-    let verified = true;
-    if (report.quick) {
-      // Without hashing, the loader would boot the first candidate whose checksum file is usable.
-      bootName = plan.candidates.find((candidate) => candidate.rejection === null)?.name ?? null;
-      verified = false;
-    }
-    const booting = report.images.find((image) => image.name === bootName);
-    if (booting) {
-      booting.boots = true;
-      report.boot = { image: booting.name, version: booting.version, verified };
-    }
+    if (report.runnix?.isDefault) predictByRunnix(report, report.runnix, listing);
     explainImages(report, problem);
+    if (report.runnix) explainRunnix(report.runnix, problem);
 
+    report.partitions = await readAstlinuxPartitions(source, card.partition);
     const keydisk = byName(CARD_FILES.keydisk);
+    const astkd = report.partitions.find((partition) => partition.role === 'keydisk');
     if (loaderOptions.keydisk && !/^card:\/?kd\.img$/i.test(loaderOptions.keydisk)) {
       report.keydisk = { present: true, location: loaderOptions.keydisk, size: null };
     } else if (keydisk) {
@@ -301,6 +307,13 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
           `${keydisk.name} on this card is not a keydisk (no ext2 filesystem in it): AstLinux will not find its keys. Import a good keydisk.`,
         );
       }
+    } else if (astkd) {
+      report.keydisk = {
+        present: true,
+        location: `partition ${astkd.number} (${astkd.label})`,
+        size: astkd.size,
+        label: astkd.label,
+      };
     }
     return report;
   } finally {
@@ -360,9 +373,68 @@ async function keydiskSummary(volume: FatVolume, entry: FatStat) {
   return null;
 }
 
+/** What RUNNIX boots becomes the card's boot; its reasoning becomes the card's boot lines. */
+function predictByRunnix(report: CardReport, runnix: RunnixReport, listing: CardListing): void {
+  const prediction = runnix.prediction;
+  report.bootLines = prediction.lines.slice();
+  report.boot = null;
+  for (const image of report.images) image.boots = false;
+  if (!prediction.starts || prediction.image === null) return;
+  const wanted = `${OS_FOLDER}/${prediction.image}`.toLowerCase();
+  const listed = report.images.find((image) => image.name.toLowerCase() === wanted);
+  const file = listing.files.find((entry) => entry.name.toLowerCase() === wanted);
+  if (!file) return;
+  if (listed) listed.boots = true;
+  report.boot = {
+    image: file.name,
+    version: listed?.version ?? null,
+    verified: prediction.checksum === 'ok',
+    by: 'runnix',
+  };
+}
+
+function explainRunnix(runnix: RunnixReport, problem: (code: string, message: string) => void): void {
+  if (!runnix.isDefault) return;
+  const prediction = runnix.prediction;
+  const image = prediction.image ? `os/${prediction.image}` : null;
+  if (!prediction.recognised) {
+    problem(
+      'runnix-no-astflag',
+      'RUNNIX will not recognise this card: os/astflag is missing, so it boots nothing. Add a release again to put it back.',
+    );
+  } else if (!prediction.starts) {
+    problem(
+      'runnix-cannot-start',
+      `${prediction.lines.slice(1).join(' ') || prediction.lines[0]} Add a good release, or update the loader so astcard's loader starts the newest release that verifies.`,
+    );
+  } else if (
+    prediction.checksum === 'mismatch' ||
+    prediction.checksum === 'missing' ||
+    prediction.checksum === 'malformed'
+  ) {
+    const state =
+      prediction.checksum === 'mismatch'
+        ? 'does not match its checksum (it is damaged)'
+        : prediction.checksum === 'missing'
+          ? 'has no checksum file'
+          : 'has a damaged checksum file';
+    problem(
+      'runnix-boots-unverified',
+      `RUNNIX boots ${image} although it ${state}: RUNNIX does not refuse an image that fails its check. Add that release again, switch back with Revert, or update the loader so astcard's loader boots only releases that verify.`,
+    );
+  }
+  if (prediction.isNewest === false && prediction.newest) {
+    problem(
+      'runnix-not-newest',
+      `This card boots ${image}, not the newest release on it (os/${prediction.newest}). If that is not what you want, switch with Revert or add the release again; astcard's loader would boot the newest release that verifies.`,
+    );
+  }
+}
+
 function explainImages(report: CardReport, problem: (code: string, message: string) => void): void {
   for (const image of report.images) {
     const name = image.name;
+    const what = image.kind === 'release' ? 'release' : 'image';
     if (image.verdict === 'mismatch') {
       problem(
         'image-damaged',
@@ -376,7 +448,7 @@ function explainImages(report: CardReport, problem: (code: string, message: stri
     } else if (image.verdict === 'malformed-sidecar') {
       problem(
         'sidecar-malformed',
-        `The checksum file of ${name} is damaged, so ${name} will not boot. Add the image again.`,
+        `The checksum file of ${name} is damaged, so ${name} will not boot. Add the ${what} again.`,
       );
     } else if (image.verdict === 'zero-length') {
       problem('image-empty', `${name} is empty and will not boot. Remove it.`);
@@ -385,11 +457,46 @@ function explainImages(report: CardReport, problem: (code: string, message: stri
         'image-name',
         `${name} has no version the loader can read, so it will never boot. Rename or remove it.`,
       );
+    } else if (image.verdict === 'mount-failed') {
+      problem(
+        'image-not-bootable',
+        `${name} matches its checksum but is not a filesystem the loader can open, so it will not boot. Remove it; check that the file is an AstLinux image.`,
+      );
+    } else if (image.verdict === 'no-kernel') {
+      problem(
+        'image-has-no-kernel',
+        `${name} matches its checksum but holds no kernel (/boot/bzImage), so it will not boot. Remove it; check that the file is an AstLinux image.`,
+      );
+    } else if (image.verdict === 'incomplete-release') {
+      problem(
+        'release-incomplete',
+        `${stripLine(image.line, name)}: astcard's loader will not start ${name}. Add the release again from its archive.`,
+      );
+    } else if (image.verdict === 'not-partition-1') {
+      problem(
+        'release-not-partition-1',
+        `${name} cannot start from this card: AstLinux finds its card only on partition 1. Prepare the card again to hold releases.`,
+      );
+    } else if (image.verdict === 'unsigned') {
+      problem(
+        'image-unsigned',
+        `${name} is not signed by a key this card trusts, and the card boots only signed images. Sign it, or add a signed copy.`,
+      );
+    } else if (image.verdict === 'bad-signature') {
+      problem(
+        'image-bad-signature',
+        `The signature for ${name} does not check out: the signed list was changed after signing, so ${name} will not boot. Add the ${what} again with its signed list.`,
+      );
+    } else if (image.verdict === 'unknown-key') {
+      problem(
+        'image-unknown-key',
+        `${name} is signed by a key this card does not trust, and the card boots only signed images. Trust that key, or add a copy signed by a trusted key.`,
+      );
     }
   }
   if (report.images.length === 0) {
     problem('no-images', 'There is no AstLinux image on this card. Add one.');
-  } else if (report.boot === null) {
+  } else if (report.boot === null && report.bootLoader !== 'runnix') {
     problem(
       'nothing-boots',
       'No image on this card can boot: the loader would stop at a rescue shell. Add a good image.',
@@ -397,20 +504,9 @@ function explainImages(report: CardReport, problem: (code: string, message: stri
   }
 }
 
-function checksumState(verdict: Verdict): ChecksumState {
-  switch (verdict) {
-    case 'ok':
-      return 'ok';
-    case 'mismatch':
-    case 'zero-length':
-      return 'mismatch';
-    case 'missing-sidecar':
-      return 'missing';
-    case 'malformed-sidecar':
-      return 'malformed';
-    default:
-      return 'unverified';
-  }
+/** The plan's reason from its console line (`name: reason, skipping`). */
+function stripLine(line: string, name: string): string {
+  return line.replace(`${name}: `, '').replace(/, skipping$/, '');
 }
 
 function loaderVersion(infoText: string | null): string | null {
@@ -420,15 +516,5 @@ function loaderVersion(infoText: string | null): string | null {
     return typeof info.version === 'string' ? info.version : null;
   } catch {
     return null;
-  }
-}
-
-async function readSmallText(volume: FatVolume, entry: FatStat | undefined): Promise<string | null> {
-  if (!entry || entry.size > MAX_SMALL_FILE) return null;
-  try {
-    return new TextDecoder().decode(await volume.readFile(entry.name));
-  } catch (error) {
-    if (error instanceof FatError) return null;
-    throw error;
   }
 }

@@ -21,8 +21,11 @@ import { efiBytes, NO_EFI, writeEfiBoot } from './efi-files.js';
 import type { ImageSource } from './image-source.js';
 import { checkKeydisk } from './keydisk.js';
 import { checkCancelled, type ProgressListener } from './progress.js';
+import type { ReleaseSource } from './release-source.js';
+import { copyReleaseToCard, newestGoodRelease, switchVer } from './releases-on-card.js';
 
 export const CARD_LABEL = 'ASTLINUX';
+export const RUNNIX_LABEL = 'RUNNIX';
 const FAT16_LIMIT = 2 * 1024 ** 3;
 const WIPE_BYTES = 1024 * 1024;
 /** FAT tables, directories, cluster rounding and SYSLINUX: generous, so a card is never filled to the brim. */
@@ -32,11 +35,13 @@ const OVERHEAD_MIN = 4 * 1024 * 1024;
 export interface PrepareOptions {
   layout?: 'mbr' | 'superfloppy';
   images: ImageSource[];
+  /** Real AstLinux releases, put into os/ (they need the MBR layout: AstLinux looks on partition 1). */
+  releases?: ReleaseSource[];
   /** A keydisk to put on the card as kd.img: a file to copy, or the bytes of a new one (createKeydiskImage). */
   keydisk?: { path: string } | { data: Uint8Array } | null;
   loader: LoaderAssets;
   syslinux: SyslinuxBinaries;
-  /** Console devices for the loader's kernel, last one primary: default screen first, then serial. */
+  /** Console devices for the loader's kernel, the last one primary: by default the serial port, then the screen (primary). */
   console?: string[];
   loaderOptions?: Partial<LoaderOptions>;
   onProgress?: ProgressListener;
@@ -54,11 +59,15 @@ export interface PrepareResult {
 }
 
 export function requiredBytes(
-  options: Pick<PrepareOptions, 'images' | 'loader' | 'syslinux'>,
+  options: Pick<PrepareOptions, 'images' | 'loader' | 'syslinux' | 'releases'>,
   keydiskBytes: number,
 ): number {
   const payload =
     options.images.reduce((sum, image) => sum + image.size, 0) +
+    (options.releases ?? []).reduce(
+      (sum, release) => sum + release.run.size + release.initrd.size + release.conf.length,
+      0,
+    ) +
     options.loader.kernel.length +
     options.loader.initramfs.length +
     options.syslinux.ldlinuxImage.length +
@@ -77,6 +86,18 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     const key = image.name.toLowerCase();
     if (seen.has(key)) throw new CardError('duplicate-image', `${image.name} was given twice.`);
     seen.add(key);
+  }
+  const releases = options.releases ?? [];
+  for (const release of releases) {
+    const key = release.release.toLowerCase();
+    if (seen.has(key)) throw new CardError('duplicate-image', `${release.release} was given twice.`);
+    seen.add(key);
+  }
+  if (releases.length > 0 && layout !== 'mbr') {
+    throw new CardError(
+      'wrong-layout',
+      "Real AstLinux releases need a partitioned card: AstLinux's own initrd finds its card only on partition 1 of an MBR disk. Choose the MBR layout. Nothing was written.",
+    );
   }
   const keydisk = options.keydisk
     ? 'data' in options.keydisk
@@ -111,7 +132,9 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     hiddenSectors = partition.firstLba;
     volumeDevice = partitionDevice(disk, partition);
   }
-  const formatted = await formatFat(volumeDevice, { fatType, label: CARD_LABEL, hiddenSectors });
+  // AstLinux's own upgrade finds a card holding releases by the label RUNNIX cards carry.
+  const label = releases.length > 0 ? RUNNIX_LABEL : CARD_LABEL;
+  const formatted = await formatFat(volumeDevice, { fatType, label, hiddenSectors });
   await formatted.close();
   onProgress?.({ phase: 'format', done: 1, total: 1 });
 
@@ -146,6 +169,12 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     for (const image of options.images) {
       images.push(await copyImageToCard(volume, image, { onProgress, signal }));
     }
+    for (const release of releases) {
+      images.push(await copyReleaseToCard(volume, release, { onProgress, signal }));
+    }
+    // RUNNIX boots what os/ver names: the release astcard's loader would pick, so either loader agrees.
+    const newest = releases.length > 0 ? await newestGoodRelease(volume) : null;
+    if (newest) await switchVer(volume, newest);
     if (keydisk) {
       onProgress?.({ phase: 'keydisk', done: 0, total: keydisk.length });
       await volume.writeFile(CARD_FILES.keydisk, keydisk);

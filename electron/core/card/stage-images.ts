@@ -9,15 +9,16 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { formatSidecar, sidecarFileName } from '../../../shared/checksums.js';
 import { archiveKind } from './archive-source.js';
 import { CardError } from './card-error.js';
 import type { ImageSource } from './image-source.js';
 import { byteProgress, type ProgressListener } from './progress.js';
+import { archiveChecksumBeside, isReleaseArchive, unpackReleaseArchive } from './release-source.js';
 import { resolveImageSource } from './sources.js';
-import { isUrl } from './url-source.js';
+import { fileFromUrl, isUrl } from './url-source.js';
 
 export interface StagedImages {
   /** Local image files the writer can read, in the order they were named. */
@@ -39,6 +40,11 @@ export async function stageImages(wheres: string[], options: StageOptions = {}):
   try {
     const paths: string[] = [];
     for (const where of wheres) {
+      if (isReleaseArchive(where)) {
+        dir ??= await mkdtemp(join(tmpdir(), 'astcard-images-'));
+        paths.push(await stageReleaseArchive(where, dir, options));
+        continue;
+      }
       if (!isUrl(where) && !archiveKind(where)) {
         paths.push(resolve(where));
         continue;
@@ -63,6 +69,24 @@ export async function stageImages(wheres: string[], options: StageOptions = {}):
     await cleanup();
     throw error;
   }
+}
+
+/**
+ * A release archive, local or downloaded, checked whole against its published checksum and unpacked into
+ * a folder of its own in `dir`; returns the unpacked `.run` (its files beside it).
+ */
+async function stageReleaseArchive(where: string, dir: string, options: StageOptions): Promise<string> {
+  const into = await mkdtemp(join(dir, 'release-'));
+  if (!isUrl(where)) {
+    const archive = resolve(where);
+    return unpackReleaseArchive(archive, await archiveChecksumBeside(archive), into, options.signal);
+  }
+  const name = decodeURIComponent(posix.basename(new URL(where).pathname));
+  const source = await fileFromUrl(where, name, options.signal ? { signal: options.signal } : {});
+  const archive = join(into, name);
+  // Checked against <url>.sha1 as it arrives, so the unpacking needs no second pass.
+  await stageOne(source, archive, 'download', options);
+  return unpackReleaseArchive(archive, null, into, options.signal);
 }
 
 async function stageOne(

@@ -40,6 +40,18 @@ export async function imageFromUrl(url: string, options: UrlSourceOptions = {}):
   }
   const name = decodeURIComponent(posix.basename(parsed.pathname));
   checkImageName(name);
+  return fileFromUrl(url, name, options);
+}
+
+/**
+ * Any file over http(s), with the checksum file the server keeps beside it (`.sha256`, `.sha1`) and its
+ * signed list: a release archive as well as an image. The name is taken as it is.
+ */
+export async function fileFromUrl(
+  url: string,
+  name: string,
+  options: UrlSourceOptions = {},
+): Promise<ImageSource> {
   const { signal } = options;
   const size = await announcedSize(url, signal);
   const expected = await remoteSidecar(url, name, signal);

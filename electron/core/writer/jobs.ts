@@ -200,13 +200,23 @@ export function jobTargetCount(job: WriterJob): number {
   return job.kind === 'provision' ? job.cards.length : 1;
 }
 
+/** A real AstLinux release's `.run` comes with its other files: the writer reads those too. */
+function withReleaseFiles(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    const match = /^(.*\/)?(astlinux-[^/]+)\.run$/i.exec(path);
+    if (!match) return [path];
+    const stem = `${match[1] ?? ''}${match[2]}`;
+    return [path, `${stem}.run.sha1`, `${stem}.run.conf`, `${stem}.initrd.img`];
+  });
+}
+
 /** The files a job reads (not `remove`, whose entries are names on the card). */
 export function jobSourcePaths(job: WriterJob): string[] {
   switch (job.kind) {
     case 'prepare':
-      return [...job.images, ...(job.keydisk ? [job.keydisk] : [])];
+      return [...withReleaseFiles(job.images), ...(job.keydisk ? [job.keydisk] : [])];
     case 'add':
-      return job.images;
+      return withReleaseFiles(job.images);
     case 'keydisk-place':
     case 'keydisk-whole':
       return job.keydisk === null ? [] : [job.keydisk];

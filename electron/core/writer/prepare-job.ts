@@ -23,6 +23,7 @@ import { updateLoader } from '../card/loader-update.js';
 import { setCardSources } from '../card/network-source.js';
 import { prepareCard, requiredBytes } from '../card/prepare.js';
 import type { ProgressListener } from '../card/progress.js';
+import { isReleaseRun, type ReleaseSource, releaseFromRunFile } from '../card/release-source.js';
 import { checkImageContent, verifyBeforeErase } from '../card/source-checks.js';
 import { verifyCard } from '../card/verify.js';
 import type { JobKind, JobOf, JobResult, JobTable } from './jobs.js';
@@ -51,16 +52,17 @@ type Preparers = {
 
 const PREPARERS: Preparers = {
   async prepare(job) {
-    const images = await checkedImages(job.images);
+    const { images, releases } = await checkedSources(job.images);
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const keydiskBytes = job.keydisk ? (await stat(job.keydisk)).size : 0;
     return {
-      plannedBytes: requiredBytes({ images, loader, syslinux }, keydiskBytes),
+      plannedBytes: requiredBytes({ images, releases, loader, syslinux }, keydiskBytes),
       run: async (disk, context) =>
         prepareCard(disk, {
           layout: job.layout ?? 'mbr',
           // Erasing comes next: every image's bytes are checked against its published checksum first.
-          images: await verifyAll(images, job.images, context.onProgress),
+          images: await verifyAll(images, context.onProgress),
+          releases: await verifyReleases(releases, context.onProgress),
           keydisk: job.keydisk ? { path: job.keydisk } : null,
           loader,
           syslinux,
@@ -71,10 +73,14 @@ const PREPARERS: Preparers = {
     };
   },
   async add(job) {
-    const sources = await checkedImages(job.images);
+    const { images, releases } = await checkedSources(job.images);
     return {
       run: (disk, context) =>
-        addImages(disk, sources, { ...(job.keep === undefined ? {} : { keep: job.keep }), ...context }),
+        addImages(disk, images, {
+          releases,
+          ...(job.keep === undefined ? {} : { keep: job.keep }),
+          ...context,
+        }),
     };
   },
   async remove(job) {
@@ -143,17 +149,51 @@ async function readSmallText(path: string): Promise<string> {
   return readFile(path, 'utf8');
 }
 
-/** The images a job names, each read as an image and judged as the loader will judge its content. */
+/**
+ * The images and real AstLinux releases (their `.run`) a job names, each read and judged as the loader
+ * will judge its content.
+ */
+export async function checkedSources(
+  paths: string[],
+): Promise<{ images: ImageSource[]; releases: ReleaseSource[] }> {
+  const images: ImageSource[] = [];
+  const releases: ReleaseSource[] = [];
+  for (const path of paths) {
+    if (isReleaseRun(path)) {
+      const release = await releaseFromRunFile(path);
+      await checkImageContent(path, release.run.name);
+      releases.push(release);
+    } else {
+      const image = await imageFromFile(path);
+      await checkImageContent(path, image.name);
+      images.push(image);
+    }
+  }
+  return { images, releases };
+}
+
+/** A job that only takes images (a batch's provision) refuses releases with the reason. */
 export async function checkedImages(paths: string[]): Promise<ImageSource[]> {
-  const images = await Promise.all(paths.map((path) => imageFromFile(path)));
-  for (const [index, image] of images.entries()) await checkImageContent(paths[index] as string, image.name);
+  const { images, releases } = await checkedSources(paths);
+  if (releases.length > 0) {
+    throw new WriterError(
+      'source-refused',
+      `${releases[0]?.release} is a real AstLinux release; a batch takes AstLinux-X.Y.Z.img images only for now. Nothing was written.`,
+    );
+  }
   return images;
 }
 
-async function verifyAll(images: ImageSource[], paths: string[], onProgress?: ProgressListener) {
+async function verifyAll(images: ImageSource[], onProgress?: ProgressListener) {
   const verified = [];
-  for (const [index, image] of images.entries())
-    verified.push(await verifyBeforeErase(image, paths[index] as string, onProgress));
+  for (const image of images) verified.push(await verifyBeforeErase(image, image.origin, onProgress));
+  return verified;
+}
+
+async function verifyReleases(releases: ReleaseSource[], onProgress?: ProgressListener) {
+  const verified: ReleaseSource[] = [];
+  for (const release of releases)
+    verified.push({ ...release, run: await verifyBeforeErase(release.run, release.origin, onProgress) });
   return verified;
 }
 

@@ -60,7 +60,12 @@ async function rejection(promise: Promise<unknown>): Promise<CardError> {
 /** The card still boots 1.0.0, verified, and holds nothing half-copied. */
 async function expectUnchanged(card: string) {
   const report = await inspectImageFile(card);
-  expect(report.boot).toEqual({ image: 'AstLinux-1.0.0.img', version: '1.0.0', verified: true });
+  expect(report.boot).toEqual({
+    image: 'AstLinux-1.0.0.img',
+    version: '1.0.0',
+    verified: true,
+    by: 'astcard',
+  });
   expect(mtoolsNames(card, 'mbr').filter((name) => /\.part$|1\.1\.0/.test(name))).toEqual([]);
   const fsck = fsckCard(card, 'mbr');
   expect(fsck.status, fsck.output).toBe(0);
@@ -68,7 +73,7 @@ async function expectUnchanged(card: string) {
 
 async function expectBoots(card: string, image: string, source: Buffer) {
   const report = await inspectImageFile(card);
-  expect(report.boot).toMatchObject({ image, verified: true });
+  expect(report.boot).toMatchObject({ image, verified: true, by: 'astcard' });
   expect(mtoolsRead(card, 'mbr', image).equals(source)).toBe(true);
   const fsck = fsckCard(card, 'mbr');
   expect(fsck.status, fsck.output).toBe(0);

@@ -133,7 +133,12 @@ describe.each(['mbr', 'superfloppy'] as const)('prepare on a %s card', (layout) 
       ['AstLinux-0.10.0.img', 'ok'],
       ['AstLinux-0.4.1.img', 'ok'],
     ]);
-    expect(report.boot).toEqual({ image: 'AstLinux-0.10.0.img', version: '0.10.0', verified: true });
+    expect(report.boot).toEqual({
+      image: 'AstLinux-0.10.0.img',
+      version: '0.10.0',
+      verified: true,
+      by: 'astcard',
+    });
     expect(report.keydisk).toMatchObject({ present: true, location: 'card:/kd.img' });
     expect(report.problems).toEqual([]);
     expect(phases).toEqual(
@@ -159,12 +164,22 @@ describe('inspect on damaged and foreign cards', () => {
       ['AstLinux-1.5.10.img', 'mismatch'],
       ['AstLinux-1.5.9.img', 'ok'],
     ]);
-    expect(report.boot).toEqual({ image: 'AstLinux-1.5.9.img', version: '1.5.9', verified: true });
+    expect(report.boot).toEqual({
+      image: 'AstLinux-1.5.9.img',
+      version: '1.5.9',
+      verified: true,
+      by: 'astcard',
+    });
     expect(report.problems.map((problem) => problem.code)).toEqual(['image-damaged']);
     expect(report.bootLines).toContain('AstLinux-1.5.10.img: sha1 checksum mismatch, skipping');
 
     const quick = await inspectFile(card, true);
-    expect(quick.boot).toEqual({ image: 'AstLinux-1.5.10.img', version: '1.5.10', verified: false });
+    expect(quick.boot).toEqual({
+      image: 'AstLinux-1.5.10.img',
+      version: '1.5.10',
+      verified: false,
+      by: 'astcard',
+    });
     expect(quick.images.every((image) => image.checksum === 'unverified')).toBe(true);
   });
 
