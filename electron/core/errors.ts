@@ -15,16 +15,25 @@ export class AstcardError extends Error {
   }
 }
 
+/** A code's entry in a layer's message table: what happened, in a user's words, and what to do next. */
+export interface UserMessage {
+  happened: string;
+  todo: string;
+}
+
 /**
- * The disk layers (block devices, MBR, FAT, SYSLINUX) describe each code with one fixed sentence and add the
- * specifics in brackets, which `errorData` takes off again for users and keeps as `detail` for logs.
+ * The disk layers (block devices, MBR, FAT, SYSLINUX) describe each code from one table entry per code
+ * (what happened, what to do) and add the specifics in brackets, which `errorData` takes off again for
+ * users and keeps as `detail` for logs.
  */
 export abstract class LayerError<Code extends string> extends AstcardError {
   declare readonly code: Code;
   declare readonly detail: string;
+  readonly todo: string;
 
-  protected constructor(code: Code, sentence: string, detail: string, options: { cause?: unknown } = {}) {
-    super(code, `${sentence} (${detail})`, { cause: options.cause, detail });
+  protected constructor(code: Code, message: UserMessage, detail: string, options: { cause?: unknown } = {}) {
+    super(code, `${message.happened} ${message.todo} (${detail})`, { cause: options.cause, detail });
+    this.todo = message.todo;
   }
 }
 

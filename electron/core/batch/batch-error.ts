@@ -9,13 +9,7 @@ export type BatchErrorCode =
   /** Every row of the CSV is used: no keydisk can be made for another card. */
   | 'rows-exhausted'
   /** The keydisk template cannot be mounted or written. */
-  | 'bad-template'
-  /** A finished card did not pass its own inspection. */
-  | 'card-check-failed'
-  /** A batch option is unusable. */
-  | 'invalid-option'
-  /** This user may not open the drives directly, which a batch needs. */
-  | 'no-drive-access';
+  | 'bad-template';
 
 export class BatchError extends AstcardError {
   declare readonly code: BatchErrorCode;

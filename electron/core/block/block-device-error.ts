@@ -1,4 +1,4 @@
-import { LayerError } from '../errors.js';
+import { LayerError, type UserMessage } from '../errors.js';
 /** Why a block device refused or failed an operation. Closed set: callers switch on it. */
 export type BlockDeviceErrorCode =
   /** The range asked for lies (partly) outside the device. */
@@ -20,21 +20,49 @@ export type BlockDeviceErrorCode =
   /** The device was used after close(). */
   | 'closed';
 
-const MESSAGES: Record<BlockDeviceErrorCode, string> = {
-  'out-of-range': 'The requested range lies outside the device.',
-  'read-only': 'The device is read-only.',
-  io: 'The device reported a read or write failure.',
-  'not-found': 'The device or image file does not exist.',
-  busy: 'The device is in use by another program or is mounted.',
-  'permission-denied': 'Access to the device was denied; administrator rights may be needed.',
-  'invalid-argument': 'The request to the device was malformed.',
-  unsupported: 'This device or platform does not support the requested operation.',
-  closed: 'The device has already been closed.',
+/** What each code means to a user: what happened, and what to do about it (the CLI and the window show both). */
+export const BLOCK_DEVICE_MESSAGES: Record<BlockDeviceErrorCode, UserMessage> = {
+  'out-of-range': {
+    happened: 'The requested range lies outside the device.',
+    todo: 'The card may be smaller than it claims: check it with astcard inspect, or use another card.',
+  },
+  'read-only': {
+    happened: 'The device is read-only.',
+    todo: "Slide the card's write-protect switch to unlocked, or use another reader.",
+  },
+  io: {
+    happened: 'The device reported a read or write failure.',
+    todo: 'Take the card out, put it in again and retry; if it fails again, the card or reader is failing: use another.',
+  },
+  'not-found': {
+    happened: 'The device or image file does not exist.',
+    todo: 'Check that the card is still in its reader, or that the image file path is right.',
+  },
+  busy: {
+    happened: 'The device is in use by another program or is mounted.',
+    todo: 'Unmount the card (eject it in your file manager without removing it) and close programs using it, then try again.',
+  },
+  'permission-denied': {
+    happened: 'Access to the device was denied; administrator rights may be needed.',
+    todo: 'Let astcard ask for your password (the app does this), or run the command as a user allowed to write drives.',
+  },
+  'invalid-argument': {
+    happened: 'The request to the device was malformed.',
+    todo: 'This is a fault in astcard: please report it with the log.',
+  },
+  unsupported: {
+    happened: 'This device or platform does not support the requested operation.',
+    todo: 'Use a card reader or computer this works on; the log names what was missing.',
+  },
+  closed: {
+    happened: 'The device has already been closed.',
+    todo: 'This is a fault in astcard: please report it with the log.',
+  },
 };
 
 export class BlockDeviceError extends LayerError<BlockDeviceErrorCode> {
   constructor(code: BlockDeviceErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(code, MESSAGES[code], detail, options);
+    super(code, BLOCK_DEVICE_MESSAGES[code], detail, options);
   }
 }
 

@@ -128,7 +128,13 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
       type: fatType === 16 ? PARTITION_TYPE.fat16 : PARTITION_TYPE.fat32Lba,
     });
     const partition = table.partitions[0];
-    if (!partition) throw new Error('the partition table just written reads back empty');
+    if (!partition) {
+      throw new CardError(
+        'card-check-failed',
+        'The partition table astcard just wrote does not read back: the card may be failing. Try another card.',
+        { detail: 'partition 1 missing after writePartitionTable' },
+      );
+    }
     hiddenSectors = partition.firstLba;
     volumeDevice = partitionDevice(disk, partition);
   }

@@ -1,4 +1,4 @@
-import { LayerError } from '../errors.js';
+import { LayerError, type UserMessage } from '../errors.js';
 /** Why a partition table could not be read or written. Closed set. */
 export type MbrErrorCode =
   /** Sector 0 does not end in 0x55AA: neither an MBR nor a FAT boot sector. */
@@ -12,16 +12,32 @@ export type MbrErrorCode =
   /** A caller-supplied value (start, size, type, boot code) is unusable. */
   | 'invalid-option';
 
-const MESSAGES: Record<MbrErrorCode, string> = {
-  'no-signature': 'The disk has no partition table or boot sector.',
-  'bad-partition-entry': 'The partition table holds an invalid entry.',
-  'partition-out-of-range': 'A partition extends beyond the end of the disk.',
-  'overlapping-partitions': 'Two partitions overlap.',
-  'invalid-option': 'The partition settings are not valid.',
+/** What each code means to a user: what happened, and what to do about it (the CLI and the window show both). */
+export const MBR_MESSAGES: Record<MbrErrorCode, UserMessage> = {
+  'no-signature': {
+    happened: 'The disk has no partition table or boot sector.',
+    todo: 'Prepare the card to give it a partition table (this erases it).',
+  },
+  'bad-partition-entry': {
+    happened: 'The partition table holds an invalid entry.',
+    todo: 'Prepare the card again if it holds nothing you need; otherwise copy its files off first.',
+  },
+  'partition-out-of-range': {
+    happened: 'A partition extends beyond the end of the disk.',
+    todo: 'The card may be smaller than it claims (a counterfeit) or was cut short: prepare it again, or use another card.',
+  },
+  'overlapping-partitions': {
+    happened: 'Two partitions overlap.',
+    todo: 'Prepare the card again if it holds nothing you need; otherwise copy its files off first.',
+  },
+  'invalid-option': {
+    happened: 'The partition settings are not valid.',
+    todo: 'Choose other partition settings.',
+  },
 };
 
 export class MbrError extends LayerError<MbrErrorCode> {
   constructor(code: MbrErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(code, MESSAGES[code], detail, options);
+    super(code, MBR_MESSAGES[code], detail, options);
   }
 }

@@ -23,9 +23,7 @@ export type WriterErrorCode =
   /** A job named a target another job is still running on. */
   | 'target-busy'
   /** The card disappeared or stopped answering mid-job. */
-  | 'card-removed'
-  /** The job was cancelled. */
-  | 'cancelled';
+  | 'card-removed';
 
 export class WriterError extends AstcardError {
   declare readonly code: WriterErrorCode;
