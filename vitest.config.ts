@@ -13,7 +13,9 @@ export default defineConfig({
       {
         // QEMU boots and browsers: one file at a time, since every boot keeps one of two cores busy.
         extends: true,
-        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], fileParallelism: false },
+        // Concurrent tests inside a file (describe.concurrent) run two at a time, one boot per core: more
+        // would only stretch every boot past its timeout without finishing the file sooner.
+        test: { name: 'e2e', include: ['e2e/**/*.test.ts'], fileParallelism: false, maxConcurrency: 2 },
       },
     ],
   },

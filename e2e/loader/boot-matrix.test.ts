@@ -2,6 +2,8 @@
 // verified AstLinux image via kexec → the image's reference initrd → its /sbin/init, which prints a marker.
 // Needs `npm run build:loader` first (assets/loader/), root (loop devices are not needed: mtools + mke2fs -d),
 // and qemu-system-x86, syslinux, mtools, dosfstools, e2fsprogs, squashfs-tools.
+
+import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   mkdirSync,
@@ -13,6 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { inspectImageFile } from '../../test/core/card/card-fixtures.js';
 import { buildAstlinuxImage, buildKeydisk, fixtureCache, sha1Line } from '../fixtures/astlinux-images.js';
 import { type CardFile, type CardSpec, loaderAssets, makeCard, readCardFile } from '../fixtures/make-card.js';
 import { boot, type Disk } from './qemu.js';
@@ -128,21 +131,14 @@ describe.concurrent('loader boot matrix (QEMU)', () => {
     expect(readFileSync(back).equals(readFileSync(images.keydisk))).toBe(true);
   });
 
-  const corruptions: {
-    name: string;
-    verdict: string;
-    files: () => CardFile[];
-    layout: CardSpec['layout'];
-    disk: Disk['interface'];
-  }[] = [
-    {
-      name: 'a flipped bit',
-      verdict: 'mismatch',
-      layout: 'superfloppy',
-      disk: 'virtio',
-      files: () => {
+  /** A copy of 0.10.0 under another version's name, with the given change, and the sidecar to put beside it. */
+  function damaged(version: string, how: string): CardFile[] {
+    const name = image(version);
+    const published = sha1Line(images.v0100, name);
+    switch (how) {
+      case 'mismatch-flip': {
         const flipped = variant(
-          'flipped.img',
+          `${version}-flipped.img`,
           (file) => {
             const bytes = readFileSync(file);
             const at = Math.floor(bytes.length / 2);
@@ -152,85 +148,109 @@ describe.concurrent('loader boot matrix (QEMU)', () => {
           images.v0100,
         );
         return [
-          { name: image('0.10.0'), from: flipped },
-          { name: `${image('0.10.0')}.sha1`, data: sha1Line(images.v0100, image('0.10.0')) },
+          { name, from: flipped },
+          { name: `${name}.sha1`, data: published },
         ];
-      },
-    },
-    {
-      name: 'truncation',
-      verdict: 'mismatch',
-      layout: 'mbr',
-      disk: 'ide',
-      files: () => {
+      }
+      case 'mismatch-truncated': {
         const truncated = variant(
-          'truncated.img',
+          `${version}-truncated.img`,
           (file) => truncateSync(file, 4 * 1024 * 1024),
           images.v0100,
         );
         return [
-          { name: image('0.10.0'), from: truncated },
-          { name: `${image('0.10.0')}.sha1`, data: sha1Line(images.v0100, image('0.10.0')) },
+          { name, from: truncated },
+          { name: `${name}.sha1`, data: published },
         ];
-      },
-    },
+      }
+      case 'missing-sidecar':
+        return [{ name, from: images.v0100 }];
+      case 'malformed-sidecar':
+        return [
+          { name, from: images.v0100 },
+          { name: `${name}.sha1`, data: 'this is not a checksum\n' },
+        ];
+      case 'names-another-file':
+        return [
+          { name, from: images.v0100 },
+          { name: `${name}.sha1`, data: sha1Line(images.v0100, image('0.4.1')) },
+        ];
+      case 'zero-length':
+        return [
+          { name, data: '' },
+          { name: `${name}.sha1`, data: published },
+        ];
+      default:
+        throw new Error(`no such damage: ${how}`);
+    }
+  }
+
+  // Each card holds three damaged images above two good ones, so one boot shows the loader passing over all
+  // three, newest first, each with its verdict, and starting the newest good one. Two cards cover both
+  // layouts and three disk buses between them.
+  const damagedCards: {
+    name: string;
+    layout: CardSpec['layout'];
+    disk: Disk['interface'];
+    damage: { version: string; how: string; verdict: string }[];
+  }[] = [
     {
-      name: 'a missing .sha1',
-      verdict: 'missing-sidecar',
+      name: 'a flipped bit, a missing .sha1 and a .sha1 naming another file',
       layout: 'superfloppy',
-      disk: 'ide',
-      files: () => [{ name: image('0.10.0'), from: images.v0100 }],
-    },
-    {
-      name: 'a malformed .sha1',
-      verdict: 'malformed-sidecar',
-      layout: 'mbr',
       disk: 'virtio',
-      files: () => [
-        { name: image('0.10.0'), from: images.v0100 },
-        { name: `${image('0.10.0')}.sha1`, data: 'this is not a checksum\n' },
+      damage: [
+        { version: '0.12.0', how: 'mismatch-flip', verdict: 'mismatch' },
+        { version: '0.11.0', how: 'missing-sidecar', verdict: 'missing-sidecar' },
+        { version: '0.10.0', how: 'names-another-file', verdict: 'malformed-sidecar' },
       ],
     },
     {
-      name: 'a .sha1 naming another file',
-      verdict: 'malformed-sidecar',
-      layout: 'superfloppy',
-      disk: 'virtio',
-      files: () => [
-        { name: image('0.10.0'), from: images.v0100 },
-        { name: `${image('0.10.0')}.sha1`, data: sha1Line(images.v0100, image('0.4.1')) },
-      ],
-    },
-    {
-      name: 'a zero-length image',
-      verdict: 'zero-length',
+      name: 'truncation, a malformed .sha1 and a zero-length image',
       layout: 'mbr',
       disk: 'ide',
-      files: () => [
-        { name: image('0.10.0'), data: '' },
-        { name: `${image('0.10.0')}.sha1`, data: sha1Line(images.v0100, image('0.10.0')) },
+      damage: [
+        { version: '0.12.0', how: 'mismatch-truncated', verdict: 'mismatch' },
+        { version: '0.11.0', how: 'malformed-sidecar', verdict: 'malformed-sidecar' },
+        { version: '0.10.0', how: 'zero-length', verdict: 'zero-length' },
       ],
     },
   ];
 
-  for (const corruption of corruptions) {
-    test(`${corruption.name} in the newest boots the next older good one (${corruption.layout}, ${corruption.disk})`, async () => {
-      const slug = corruption.name.replace(/[^a-z0-9]+/gi, '-');
-      const run = await bootScenario(slug, {
+  for (const card of damagedCards) {
+    test(`${card.name} above good images: each is passed over with its verdict, the newest good one boots (${card.layout}, ${card.disk})`, async () => {
+      const slug = card.layout;
+      const run = await bootScenario(`damaged-${slug}`, {
         card: {
-          layout: corruption.layout,
-          // The truncation card is found by scanning vfat volumes, not by its UUID.
-          append: corruption.name === 'truncation' ? 'astlinux.onfail=poweroff' : OPTIONS,
-          files: [...good('0.4.0', images.v040), ...good('0.4.1', images.v041), ...corruption.files()],
+          layout: card.layout,
+          // Five images of up to 17 MB each.
+          sizeMiB: 128,
+          // The MBR card is found by scanning vfat volumes, not by its UUID.
+          append: card.layout === 'mbr' ? 'astlinux.onfail=poweroff' : OPTIONS,
+          files: [
+            ...good('0.4.0', images.v040),
+            ...good('0.4.1', images.v041),
+            ...card.damage.flatMap((entry) => damaged(entry.version, entry.how)),
+          ],
         },
-        disks: (card) => [{ file: card, interface: corruption.disk }],
+        disks: (file) => [{ file, interface: card.disk }],
       });
       expect(run.marker?.version).toBe('0.4.1');
       expect(handoffOf(run.marker?.cmdline ?? '').image).toBe(image('0.4.1'));
-      // One line says why the newest was passed over, tagged with the verdict.
-      const skip = run.text.find((line) => line.startsWith(`${image('0.10.0')}:`) && line.endsWith(']'));
-      expect(skip, run.text.join('\n')).toBeDefined();
-      expect(skip?.endsWith(`[${corruption.verdict}]`)).toBe(true);
+      // One line per damaged image says why it was passed over, tagged with the verdict, newest first.
+      const skips = card.damage.map((entry) =>
+        run.text.findIndex(
+          (line) => line.startsWith(`${image(entry.version)}:`) && line.endsWith(`[${entry.verdict}]`),
+        ),
+      );
+      for (const [index, at] of skips.entries()) {
+        expect(
+          at,
+          `${card.damage[index]?.version} [${card.damage[index]?.verdict}]\n${run.text.join('\n')}`,
+        ).toBeGreaterThanOrEqual(0);
+      }
+      expect([...skips].sort((a, b) => a - b)).toEqual(skips);
+      // The older good image is never looked at once 0.4.1 verifies.
+      expect(run.text.some((line) => line.startsWith(`verify ${image('0.4.0')}`))).toBe(false);
     });
   }
 
@@ -258,17 +278,33 @@ describe.concurrent('loader boot matrix (QEMU)', () => {
     expect(run.text.some((line) => line.startsWith(`verify ${image('0.10.0')}`))).toBe(false);
   });
 
-  test('an image that verifies but has no /boot/bzImage falls back to the next one (card in a USB reader)', async () => {
-    const run = await bootScenario('no-kernel', {
+  test('images that verify but cannot boot (random bytes; no /boot/bzImage) are passed over, as inspect predicts (USB reader)', async () => {
+    // Random bytes under a correct .sha1: the checksum passes, the mount cannot.
+    const noise = join(dir, 'noise.img');
+    writeFileSync(noise, randomBytes(2 * 1024 * 1024));
+    const run = await bootScenario('not-bootable', {
       card: {
         layout: 'mbr',
         append: OPTIONS,
-        files: [...good('0.4.1', images.v041), ...good('0.11.0', images.noKernel)],
+        files: [...good('0.4.1', images.v041), ...good('0.11.0', images.noKernel), ...good('0.12.0', noise)],
       },
       disks: (card) => [{ file: card, interface: 'usb' }],
     });
     expect(run.marker?.version).toBe('0.4.1');
     expect(run.text).toContain(`${image('0.11.0')}: no /boot/bzImage in the image, skipping [no-kernel]`);
+    expect(
+      run.text.some(
+        (line) => line.startsWith(`${image('0.12.0')}: cannot mount`) && line.endsWith('[mount-failed]'),
+      ),
+      run.text.join('\n'),
+    ).toBe(true);
+    // The app's prediction, from the same card's bytes, is the loader's decision.
+    const report = await inspectImageFile(run.card);
+    expect(report.boot?.image).toBe(image('0.4.1'));
+    expect(report.boot?.image).toBe(handoffOf(run.marker?.cmdline ?? '').image);
+    const verdicts = Object.fromEntries(report.images.map((entry) => [entry.name, entry.content]));
+    expect(verdicts[image('0.11.0')]).toBe('no-kernel');
+    expect(verdicts[image('0.12.0')]).toBe('mount-failed');
   });
 
   test('nothing bootable: one summary line, then the failure path (power-off here)', async () => {

@@ -138,7 +138,8 @@ const cardImage = (): CardFile[] => [
   { name: `${image('0.4.0')}.sha1`, data: sha1Line(images['0.4.0'] ?? '', image('0.4.0')) },
 ];
 
-describe.concurrent('network boots (QEMU, restrict=on)', () => {
+// Above the longest QEMU timeout used here (150 s), so a slow boot fails with its log, not the test's timeout.
+describe.concurrent('network boots (QEMU, restrict=on)', { timeout: 180_000 }, () => {
   test('HTTP: boots the newest remote image', async () => {
     const run = await bootNetwork(
       'http-newest',

@@ -1,7 +1,7 @@
 // `astcard try`: a card prepared the way a user prepares it (default console options) is booted in QEMU
 // behind a copy-on-write layer; the CLI reports what the loader started and compares it with the card
 // doctor's prediction. The card's bytes are the same before and after every try.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,25 @@ function astcard(...args: string[]) {
     env: { ...process.env, HOME: dir },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same, without blocking: the tries boot side by side, one per core. */
+function astcardAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'electron/cli/astcard.ts', ...args], {
+      env: { ...process.env, HOME: dir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -72,10 +91,10 @@ beforeAll(() => {
   expect(astcard('prepare', nothing, '--size', '64M', '--onfail', 'poweroff').status).toBe(0);
 }, 600_000);
 
-describe('astcard try', () => {
-  test('boots a prepared card: the newest image, as predicted, exit 0; the card unchanged', () => {
+describe.concurrent('astcard try', () => {
+  test('boots a prepared card: the newest image, as predicted, exit 0; the card unchanged', async () => {
     const before = sha(good);
-    const run = astcard('try', good, '--json');
+    const run = await astcardAsync('try', good, '--json');
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({
@@ -92,9 +111,9 @@ describe('astcard try', () => {
     expect(sha(good)).toBe(before);
   }, 600_000);
 
-  test('on a card whose newest image is corrupted, reports the fallback it predicted', () => {
+  test('on a card whose newest image is corrupted, reports the fallback it predicted', async () => {
     const before = sha(corrupted);
-    const run = astcard('try', corrupted);
+    const run = await astcardAsync('try', corrupted);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^Booted AstLinux-2\.0\.0\.img, as predicted; /m);
     expect(run.stderr).toMatch(
@@ -103,9 +122,9 @@ describe('astcard try', () => {
     expect(sha(corrupted)).toBe(before);
   }, 600_000);
 
-  test('on a card with nothing bootable, reports the loader’s FAILED line and exits 1', () => {
+  test('on a card with nothing bootable, reports the loader’s FAILED line and exits 1', async () => {
     const before = sha(nothing);
-    const run = astcard('try', nothing, '--json');
+    const run = await astcardAsync('try', nothing, '--json');
     expect(run.status).toBe(1);
     const result = JSON.parse(run.stdout);
     expect(result.outcome).toBe('nothing-bootable');

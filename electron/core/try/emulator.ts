@@ -4,6 +4,7 @@
  * throws away), a serial console astcard reads, and BIOS (SeaBIOS) or UEFI (OVMF) firmware. KVM when this
  * user may use it, else software emulation, and the reason either way.
  */
+import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,7 +54,73 @@ export async function chooseAcceleration(): Promise<Acceleration> {
         'software emulation, because this user may not use KVM (add yourself to the "kvm" group and log in again for fast test boots)',
     };
   }
+  kvmWorks ??= kvmStartsMachine();
+  if (!(await kvmWorks)) {
+    return {
+      kind: 'tcg',
+      reason:
+        'software emulation, because KVM is offered here but cannot run a test machine (as inside some virtual machines); a boot takes a minute or more',
+    };
+  }
   return { kind: 'kvm', reason: 'KVM: hardware virtualisation' };
+}
+
+/** Asked once per process: the answer does not change while it runs. */
+let kvmWorks: Promise<boolean> | undefined;
+
+/** A boot found KVM unusable after the probe passed: later tries in this process go straight to software. */
+export function refuseKvm(): void {
+  kvmWorks = Promise.resolve(false);
+}
+
+/**
+ * Whether KVM runs a machine through its firmware, not just whether /dev/kvm opens: some hosts offer a
+ * /dev/kvm (a paravirtual one inside a cloud VM) on which SeaBIOS stops before it looks for a disk. The
+ * probe is a machine without a disk, its firmware's debug port read until it says it found none to boot
+ * (milliseconds under a working KVM).
+ */
+function kvmStartsMachine(timeoutMs = 8000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      'qemu-system-x86_64',
+      [
+        '-accel',
+        'kvm',
+        '-m',
+        '64',
+        '-display',
+        'none',
+        '-vga',
+        'none',
+        '-nic',
+        'none',
+        '-monitor',
+        'none',
+        '-serial',
+        'none',
+        '-no-reboot',
+        '-chardev',
+        'stdio,id=firmware',
+        '-device',
+        'isa-debugcon,iobase=0x402,chardev=firmware',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    let seen = '';
+    const done = (works: boolean) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      resolve(works);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    child.stdout.setEncoding('latin1');
+    child.stdout.on('data', (chunk: string) => {
+      seen = (seen + chunk).slice(-4096);
+      if (/No bootable device|Booting from/.test(seen)) done(true);
+    });
+    child.once('error', () => done(false));
+    child.once('close', () => done(false));
+  });
 }
 
 /** Where this machine's OVMF is, or the plain refusal saying how to get it. */

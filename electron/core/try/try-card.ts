@@ -17,6 +17,7 @@ import {
   type Firmware,
   plainConsole,
   qemuInstallHint,
+  refuseKvm,
 } from './emulator.js';
 import { TryError } from './try-error.js';
 
@@ -72,11 +73,24 @@ export async function tryCard(card: string, options: TryOptions = {}): Promise<T
     );
   }
   if (options.identity) await assertSameIdentity(options.identity);
-  const acceleration = await chooseAcceleration();
+  let acceleration = await chooseAcceleration();
   const scratch = await mkdtemp(join(tmpdir(), 'astcard-try-'));
   try {
-    const { command, args } = await emulatorCommand({ card, firmware, acceleration, scratch });
-    const result = await run(command, args, card, firmware, acceleration, options);
+    let { command, args } = await emulatorCommand({ card, firmware, acceleration, scratch });
+    let result = await run(command, args, card, firmware, acceleration, options);
+    if (result === KVM_FAILED) {
+      // Some hosts offer a KVM that starts the firmware and then stops the machine with an internal error
+      // (nested virtualisation); the same boot under software emulation is slow but works.
+      refuseKvm();
+      acceleration = {
+        kind: 'tcg',
+        reason:
+          'software emulation, because KVM stopped the test machine with an internal error (as inside some virtual machines); a boot takes a minute or more',
+      };
+      ({ command, args } = await emulatorCommand({ card, firmware, acceleration, scratch }));
+      result = await run(command, args, card, firmware, acceleration, options);
+    }
+    if (result === KVM_FAILED) throw new Error('QEMU reported a KVM error while running without KVM');
     // The copy-on-write layer kept every write off the card; the card is still the one chosen.
     if (options.identity) await assertSameIdentity(options.identity);
     return result;
@@ -85,6 +99,10 @@ export async function tryCard(card: string, options: TryOptions = {}): Promise<T
   }
 }
 
+const KVM_FAILED = Symbol('KVM failed');
+/** What QEMU prints when KVM cannot run the guest's code; the machine then hangs paused. */
+const KVM_ERROR = /KVM internal error|emulation failure/;
+
 async function run(
   command: string,
   args: string[],
@@ -92,16 +110,16 @@ async function run(
   firmware: Firmware,
   acceleration: Acceleration,
   options: TryOptions,
-): Promise<TryResult> {
+): Promise<TryResult | typeof KVM_FAILED> {
   const log = new BootLog();
   const started = Date.now();
   let transcript = '';
-  const outcome = await new Promise<TryOutcome | 'exited'>((resolve, reject) => {
+  const outcome = await new Promise<TryOutcome | 'exited' | typeof KVM_FAILED>((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let settled = false;
     let follow: NodeJS.Timeout | undefined;
-    const stop = (why: TryOutcome | 'exited') => {
+    const stop = (why: TryOutcome | 'exited' | typeof KVM_FAILED) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -134,6 +152,7 @@ async function run(
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < 16384) stderr += chunk;
+      if (acceleration.kind === 'kvm' && KVM_ERROR.test(stderr)) stop(KVM_FAILED);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
@@ -156,6 +175,7 @@ async function run(
       stop('exited');
     });
   });
+  if (outcome === KVM_FAILED) return KVM_FAILED;
   const progress = log.progress;
   const final: TryOutcome =
     outcome === 'exited'
