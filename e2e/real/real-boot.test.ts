@@ -3,10 +3,12 @@
 //   AstLinux initrd (which finds partition 1 with os/astflag and loop-mounts os/$astimg) into its marker;
 //   with the newer .run damaged, the older;
 // - a stand-in RUNNIX card made as AstLinux's build makes one: RUNNIX's rules pick 1.5.9 over 1.5.10 and boot
-//   it although its checksum fails; with os/ver (and VERIFY_LOCAL="yes"), the release os/ver names.
+//   it although its checksum fails; with os/ver (and VERIFY_LOCAL="yes"), the release os/ver names;
+// - a RUNNIX card after `astcard add` of a newer release and `astcard loader update`: our loader boots the
+//   newest verified release through the stand-in AstLinux initrd, and syslinux.cfg still offers RUNNIX.
 // Each boot is compared with what the shared code predicts from the card's files, read by astcard's FAT code.
 // Needs `npm run build`, `npm run build:loader` and `npm run build:syslinux` first.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -35,11 +37,20 @@ const sha1 = (file: string) => execFileSync('sha1sum', [file], { encoding: 'utf8
 
 let r9: StandInRelease;
 let r10: StandInRelease;
-const cards: { loader: string; damaged: string; runnixAuto: RunnixCard; runnixVer: RunnixCard } = {
+let r11: StandInRelease;
+const noCard: RunnixCard = { file: '', volumeId: '', fatOffset: 0, partitions: [] };
+const cards: {
+  loader: string;
+  damaged: string;
+  runnixAuto: RunnixCard;
+  runnixVer: RunnixCard;
+  converted: RunnixCard;
+} = {
   loader: join(dir, 'loader.card'),
   damaged: join(dir, 'damaged.card'),
-  runnixAuto: { file: '', volumeId: '', fatOffset: 0, partitions: [] },
-  runnixVer: { file: '', volumeId: '', fatOffset: 0, partitions: [] },
+  runnixAuto: noCard,
+  runnixVer: noCard,
+  converted: noCard,
 };
 let volumeId = '';
 const timings: Record<string, number> = {};
@@ -64,6 +75,15 @@ async function damage(cardFile: string, path: string): Promise<void> {
   } finally {
     await disk.close();
   }
+}
+
+/** The CLI as a user runs it. */
+function astcard(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+    encoding: 'utf8',
+  });
+  expect(run.status, `astcard ${args.join(' ')}: ${run.stderr}`).toBe(0);
+  return run.stdout;
 }
 
 async function bootCard(name: string, file: string) {
@@ -122,6 +142,22 @@ beforeAll(async () => {
     ver: 'astlinux-1.5.10\n',
     xver: 'astlinux-1.5.9\n',
     defaultConf: 'NDEV="eth0"\nVERIFY_LOCAL="yes"\n',
+  });
+  r11 = await timed('release 1.5.11', () =>
+    buildStandInRelease({ version: '1.5.11', kcmdExtra: KCMD_EXTRA }, dir),
+  );
+  cards.converted = await buildRunnixCard(join(dir, 'converted.card'), {
+    releases: [r9, r10],
+    sizeMiB: 80,
+    timeout: 1,
+    ver: 'astlinux-1.5.10\n',
+    xver: 'astlinux-1.5.9\n',
+    asturwMiB: 8,
+    astkdMiB: 4,
+  });
+  await timed('astcard add and loader update on a RUNNIX card', async () => {
+    astcard('add', cards.converted.file, r11.archive);
+    astcard('loader', 'update', cards.converted.file);
   });
 }, 900_000);
 
@@ -284,5 +320,44 @@ describe.concurrent('real releases boot (QEMU)', { timeout: 2 * BOOT_TIMEOUT_MS 
     );
     expect(run.linuxrc).toContain('image os/astlinux-1.5.10.run on /dev/loop0');
     expect(run.marker?.version).toBe('astlinux-1.5.10');
+  });
+
+  test('a RUNNIX card after add and loader update: our loader boots the newest release, RUNNIX stays a label', async () => {
+    const card = await readCardContents(cards.converted.file);
+    expect(decideBoot(planBoot(planInput(card)), planDigests(card)).boot).toBe('os/astlinux-1.5.11.run');
+    const menu = execFileSync(
+      'mtype',
+      ['-i', `${cards.converted.file}@@${cards.converted.fatOffset}`, '::syslinux.cfg'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(menu).toMatch(/^DEFAULT loader$/m);
+    expect(menu).toMatch(
+      /^LABEL runnix\n {2}LINUX runnix\n {2}INITRD runnix\.img\n {2}APPEND .*init=\/runnix/m,
+    );
+
+    const run = await bootCard('converted', cards.converted.file);
+    expect(run.runnix).toEqual([]);
+    expect(run.loader).toContain('os/astlinux-1.5.11.run: sha1 checksum ok');
+    expect(run.linuxrc).toEqual([
+      'card /dev/sda1',
+      'asturw /dev/sda2',
+      'astkd /dev/sda3',
+      'image os/astlinux-1.5.11.run on /dev/loop0',
+    ]);
+    expect(run.marker?.version).toBe('astlinux-1.5.11');
+    // The add carried the running release's KCMD (its extras too) into 1.5.11's .run.conf.
+    expect(
+      run.marker?.cmdline?.startsWith(
+        `root=/dev/ram0 rw init=/linuxrc astlinux=genx86_64 astimg=astlinux-1.5.11.run astkd=auto asturw=auto astlive`,
+      ),
+    ).toBe(true);
+    expect(handoffOf(run.marker?.cmdline ?? '')).toMatchObject({
+      image: 'os/astlinux-1.5.11.run',
+      card: cards.converted.volumeId,
+      digest: `sha1:${sha1(r11.run)}`,
+    });
+    expectAstlinuxMounts(run.marker?.mounts ?? []);
   });
 });

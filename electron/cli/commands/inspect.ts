@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadLoaderAssets } from '../../core/card/assets.js';
-import { type CardReport, inspectCard } from '../../core/card/inspect.js';
+import { type CardReport, inspectCard, LOADER_NOT_STARTED } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { formatBytes, UsageError } from '../output.js';
 import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
@@ -73,6 +73,8 @@ function loaderLine(report: CardReport): string {
     return `${runnixName}, AstLinux's own loader${runnix?.previous ? '; the previous RUNNIX is kept as Xrunnix' : ''}`;
   }
   if (!report.loader.present) return 'missing';
+  if (report.problems.some((problem) => problem.code === LOADER_NOT_STARTED))
+    return 'present but SYSLINUX would not start it';
   const ours = `astcard's, version ${report.loader.version ?? 'unknown'}`;
   return runnix ? `${ours}; ${runnixName} kept as the "${runnix.label}" label` : ours;
 }
@@ -105,6 +107,8 @@ function bootLines(report: CardReport): string[] {
     if (!boot) return ['  boots (RUNNIX): nothing — RUNNIX would stop at its shell', ...why];
     return [`  boots (RUNNIX): ${boot.image}`, ...why];
   }
+  if (!boot && report.problems.some((problem) => problem.code === LOADER_NOT_STARTED))
+    return ['  boots: nothing — SYSLINUX would not start the loader'];
   if (!boot) return ['  boots: nothing — the loader would stop at a rescue shell'];
   if (!boot.verified) return [`  boots: ${boot.image}, if its checksum matches (not checked: --quick)`];
   const image = report.images.find((candidate) => candidate.name === boot.image);

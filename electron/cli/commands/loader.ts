@@ -39,6 +39,10 @@ function report(out: Output, target: string, result: UpdateLoaderResult): void {
       lines.push(
         `The previous loader stays on the card as the "previous" entry (${result.fallback.kernel}, ${result.fallback.initrd}).`,
       );
+    if (result.runnixLabels.length > 0)
+      lines.push(
+        `RUNNIX stays on the card as a label to choose at the boot: prompt (${result.runnixLabels.join(', ')}); its releases and partitions are untouched.`,
+      );
     return lines;
   });
 }

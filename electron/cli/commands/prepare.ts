@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createKeydiskImage, DEFAULT_KEYDISK_BYTES } from '../../core/card/keydisk.js';
 import type { PrepareResult } from '../../core/card/prepare.js';
 import { targetKind } from '../../core/card/target.js';
+import { checkNewCardImage } from '../../core/writer/run-job.js';
 import type { Output } from '../output.js';
 import { formatBytes, UsageError } from '../output.js';
 import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
@@ -58,6 +59,16 @@ export const prepare: Command = {
     if (kind === 'block-device' && values.size !== undefined) {
       throw new UsageError(`${target} is a drive; --size is only for making a new card image file.`);
     }
+    const create =
+      values.size === undefined
+        ? undefined
+        : { size: parseSize(values.size), replace: values.force === true || values.yes === true };
+    // Before any download or archive is staged: a refusal should not wait for them.
+    if (create && kind !== 'block-device')
+      await checkNewCardImage(target, create, [
+        ...(values.image ?? []),
+        ...(values.keydisk ? [values.keydisk] : []),
+      ]);
     const result = await withStagedSources(values.image ?? [], keydisk, out, (staged) =>
       runOnCard(
         target,
@@ -72,9 +83,7 @@ export const prepare: Command = {
         values,
         out,
         'erase everything on it and prepare it',
-        values.size === undefined
-          ? {}
-          : { create: { size: parseSize(values.size), replace: values.force === true } },
+        create ? { create } : {},
       ),
     );
     report(out, target, result);

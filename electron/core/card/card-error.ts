@@ -53,7 +53,9 @@ export type CardErrorCode =
   /** A real AstLinux release is missing one of its files (.run, .run.sha1, .run.conf, .initrd.img). */
   | 'incomplete-release'
   /** The card cannot hold what was asked (real releases need an MBR card, partition 1). */
-  | 'wrong-layout';
+  | 'wrong-layout'
+  /** A revert has nothing to go back to, or what it would go back to is missing or damaged. */
+  | 'cannot-revert';
 
 export class CardError extends AstcardError {
   declare readonly code: CardErrorCode;

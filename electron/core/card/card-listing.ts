@@ -67,8 +67,13 @@ export async function readFolder(volume: FatVolume, folder: string): Promise<Fat
 }
 
 /** A small text file, or null when it is too large to be what it claims or cannot be read. */
-export async function readSmallText(volume: FatVolume, path: string, size: number): Promise<string | null> {
-  if (size > MAX_SMALL_FILE) return null;
+export async function readSmallText(
+  volume: FatVolume,
+  path: string,
+  size: number,
+  limit = MAX_SMALL_FILE,
+): Promise<string | null> {
+  if (size > limit) return null;
   try {
     return new TextDecoder().decode(await volume.readFile(`/${path}`));
   } catch (error) {

@@ -12,6 +12,7 @@ import { noteChecksumOrigin } from './checksum-record.js';
 import { type CopiedImage, copyImageToCard, removeIfPresent, signedListName } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
 import { defaultLabel } from './loader-files.js';
+import { setLoaderPin } from './loader-pin.js';
 import type { ProgressListener } from './progress.js';
 import type { ReleaseSource } from './release-source.js';
 import {
@@ -19,6 +20,7 @@ import {
   newestGoodRelease,
   readVer,
   removeRelease,
+  runningRelease,
   switchVer,
 } from './releases-on-card.js';
 
@@ -112,8 +114,9 @@ async function addReleases(
   added: CopiedImage[],
   options: AddImagesOptions,
 ): Promise<{ ver: string; xver: string | null }> {
-  const running = await readVer(volume, 'ver');
   const byRunnix = await bootsRunnix(volume);
+  // Without os/ver RUNNIX boots a .run of its own choosing: that one is what a revert must return to.
+  const running = byRunnix ? await runningRelease(volume) : await readVer(volume, 'ver');
   if (byRunnix) {
     const previous = await readVer(volume, 'Xver');
     const incoming = new Set(releases.map((release) => release.release.toLowerCase()));
@@ -137,7 +140,11 @@ async function addReleases(
   const newest = byRunnix
     ? [...releases].sort((a, b) => compareVersionRank(b.version, a.version))[0]?.release
     : await newestGoodRelease(volume);
-  return newest ? switchVer(volume, newest) : { ver: running ?? '', xver: await readVer(volume, 'Xver') };
+  // An upgrade means the new release: a pin left by an earlier revert would keep the loader on the old one.
+  if (!byRunnix && newest) await setLoaderPin(volume, null);
+  return newest
+    ? switchVer(volume, newest, running)
+    : { ver: running ?? '', xver: await readVer(volume, 'Xver') };
 }
 
 /** RUNNIX boots this card: its default label starts the `runnix` kernel (RUNNIX's own file name). */

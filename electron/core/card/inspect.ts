@@ -5,6 +5,8 @@
  * whose default label starts RUNNIX (a real AstLinux card) is predicted by RUNNIX's rules instead
  * (runnix-side.ts). Reads only; never writes.
  */
+import { type BootConfigJudgement, judgeBootConfig } from '../../../shared/boot-config-judge.js';
+import { defaultEntry } from '../../../shared/boot-menu.js';
 import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
 import { parseSourceList } from '../../../shared/remote-source.js';
@@ -25,6 +27,7 @@ import { type InspectedImage, inspectImages, sha1OnCard } from './inspect-images
 import { defaultLabel, infoFileFor } from './loader-files.js';
 import type { ProgressListener } from './progress.js';
 import { RUNNIX_KERNEL, type RunnixReport, readRunnixSide, runnixEntry } from './runnix-side.js';
+import { finalNameOf } from './temporary-files.js';
 
 export type { AstlinuxPartition } from './astlinux-partitions.js';
 export type {
@@ -171,7 +174,17 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
 
     const configEntry = byName(CARD_FILES.config);
-    const configText = configEntry ? await readSmallText(volume, configEntry.name, configEntry.size) : null;
+    const configText = configEntry ? await readConfigText(volume, configEntry) : null;
+    // What SYSLINUX itself makes of the file: the menu model below reads what an editor shows.
+    const judged = !configEntry
+      ? null
+      : configText !== null
+        ? judgeBootConfig(configText)
+        : cannotJudge(
+            configEntry.size > MAX_CONFIG_BYTES
+              ? 'syslinux.cfg is larger than 16 MiB, more than astcard reads, so it cannot tell what SYSLINUX starts.'
+              : 'syslinux.cfg cannot be read, so astcard cannot tell what SYSLINUX starts.',
+          );
     const bios = configText === null ? null : readBootMenu(configText);
     const runnixStart = runnixEntry(bios);
     // The loader is whatever the default label boots: slot A after prepare, either slot after an update.
@@ -192,11 +205,13 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
       }
     }
 
-    const kernel = booted?.kernel ?? CARD_FILES.kernel;
-    const initrd = booted?.initrd ?? CARD_FILES.initramfs;
+    // The menu model reads an initrd given as `initrd=` in APPEND, as RUNNIX's own syslinux.cfg gives it.
+    const bootEntry = bios ? defaultEntry(bios) : null;
+    const kernel = bootEntry?.kernel || booted?.kernel || CARD_FILES.kernel;
+    const initrd = bootEntry?.initrd?.split(',')[0] || booted?.initrd || CARD_FILES.initramfs;
     const hasKernel = byName(kernel) !== undefined;
     const hasInitramfs = byName(initrd) !== undefined;
-    report.loader.present = hasKernel && hasInitramfs && configText !== null;
+    report.loader.present = hasKernel && hasInitramfs && configEntry !== undefined;
     const infoFile = byName(infoFileFor(initrd));
     report.loader.version = loaderVersion(
       infoFile ? await readSmallText(volume, infoFile.name, infoFile.size) : null,
@@ -233,10 +248,20 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
       uefi: efiState.syslinuxVersion !== null && efiState.ldlinuxE64 && (await menuBoots(volume, efi.menu)),
     };
 
+    const notStarted = report.loader.present && judged ? await whySyslinuxStops(volume, judged) : null;
+    report.firmware.bios = report.firmware.bios && notStarted === null;
+    if (efiState.configText === null) report.firmware.uefi = report.firmware.uefi && notStarted === null;
+    else if (!judgeBootConfig(efiState.configText, 'EFI/BOOT').boots) report.firmware.uefi = false;
+
     if (!report.loader.present) {
       problem(
         'loader-missing',
         'The AstLinux loader is missing from this card, so it cannot start. Update the loader.',
+      );
+    } else if (notStarted !== null) {
+      problem(
+        LOADER_NOT_STARTED,
+        `The loader is on this card, but SYSLINUX would not start it: ${notStarted} Update the loader to write a new syslinux.cfg.`,
       );
     } else if (
       report.bootLoader === 'astcard' &&
@@ -285,7 +310,14 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
       }
     }
     if (report.runnix?.isDefault) predictByRunnix(report, report.runnix, listing);
-    explainImages(report, problem);
+    if (notStarted !== null) {
+      // Neither loader runs, so neither one's choice is what happens.
+      report.boot = null;
+      report.bootLines = [];
+      for (const image of report.images) image.boots = false;
+    }
+    explainImages(report, problem, notStarted !== null);
+    explainLeftovers(listing, problem);
     if (report.runnix) explainRunnix(report.runnix, problem);
 
     report.partitions = await readAstlinuxPartitions(source, card.partition);
@@ -431,7 +463,11 @@ function explainRunnix(runnix: RunnixReport, problem: (code: string, message: st
   }
 }
 
-function explainImages(report: CardReport, problem: (code: string, message: string) => void): void {
+function explainImages(
+  report: CardReport,
+  problem: (code: string, message: string) => void,
+  loaderNotStarted: boolean,
+): void {
   for (const image of report.images) {
     const name = image.name;
     const what = image.kind === 'release' ? 'release' : 'image';
@@ -496,12 +532,85 @@ function explainImages(report: CardReport, problem: (code: string, message: stri
   }
   if (report.images.length === 0) {
     problem('no-images', 'There is no AstLinux image on this card. Add one.');
-  } else if (report.boot === null && report.bootLoader !== 'runnix') {
+  } else if (report.boot === null && report.bootLoader !== 'runnix' && !loaderNotStarted) {
     problem(
       'nothing-boots',
       'No image on this card can boot: the loader would stop at a rescue shell. Add a good image.',
     );
   }
+}
+
+/** The problem code of a card whose loader files are there but whose syslinux.cfg starts none of them. */
+export const LOADER_NOT_STARTED = 'loader-not-started';
+
+/**
+ * SYSLINUX reads the whole file however large (the 64 KiB limit of other small files is the loader's, not
+ * SYSLINUX's); beyond this a file is no boot menu anyone wrote, and is not worth holding in memory.
+ */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** A config astcard could not read: no boot predicted, for all it can tell. */
+function cannotJudge(message: string): BootConfigJudgement {
+  return {
+    boots: false,
+    label: null,
+    kernel: null,
+    initrds: [],
+    options: '',
+    needs: [],
+    waitTenths: 0,
+    problems: [{ code: 'unreadable-line', message }],
+  };
+}
+
+async function readConfigText(volume: FatVolume, entry: FatStat): Promise<string | null> {
+  if (entry.size > MAX_CONFIG_BYTES) return null;
+  return readSmallText(volume, entry.name, entry.size, MAX_CONFIG_BYTES);
+}
+
+/** Why SYSLINUX stops before any kernel (one sentence), or null when it starts one the card holds. */
+async function whySyslinuxStops(volume: FatVolume, judged: BootConfigJudgement): Promise<string | null> {
+  const first = judged.problems[0];
+  if (first) return first.message;
+  if (!judged.boots) return 'syslinux.cfg names no kernel to start.';
+  for (const path of judged.needs) {
+    const found = await volume.stat(`/${path}`).then(
+      (stat) => stat.isFile,
+      () => false,
+    );
+    if (!found) return `syslinux.cfg starts ${path}, which is not on the card.`;
+  }
+  return null;
+}
+
+/**
+ * Temporary files a cut or a crash left (`AstLinux-….img.part`, `kd.img.part`, `syslinux.new`): never
+ * booted or used, but taking space, and the user should know a copy did not finish. Each fix is the
+ * command that writes that file again, since it removes its own leftover first.
+ */
+function explainLeftovers(listing: CardListing, problem: (code: string, message: string) => void): void {
+  for (const file of listing.files) {
+    const final = finalNameOf(file.name.replace(/^.*\//, ''));
+    if (final === null) continue;
+    const base = final.toLowerCase();
+    const fix =
+      base === CARD_FILES.config
+        ? 'Update the loader (or set the network sources again) to finish the change; that removes it.'
+        : base === CARD_FILES.keydisk.toLowerCase()
+          ? 'Import the keydisk again to finish the copy; that removes it.'
+          : /^astlinux-/i.test(base)
+            ? `Add ${final} again to finish the copy; that removes it.`
+            : 'Delete it from the card if you do not know what it is.';
+    problem(
+      'leftover-temporary-file',
+      `${file.name} (${formatSize(file.size)}) is left over from a copy that was interrupted: it is never used and takes up space. ${fix}`,
+    );
+  }
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
 /** The plan's reason from its console line (`name: reason, skipping`). */

@@ -20,7 +20,9 @@
  * again from /syslinux.cfg, so neither firmware ever boots a half-written loader.
  */
 import { createHash } from 'node:crypto';
+import { judgeBootConfig } from '../../../shared/boot-config-judge.js';
 import {
+  type BootEntry,
   type BootMenu,
   defaultEntry,
   EFI_BOOT_DIR,
@@ -57,6 +59,7 @@ import { digestChunks } from './hash.js';
 import { defaultLabel, infoFileFor, LOADER_SLOTS, type LoaderSlot, sameName } from './loader-files.js';
 import { encodeLoaderInfo } from './prepare.js';
 import { byteProgress, checkCancelled, type ProgressListener } from './progress.js';
+import { runnixEntry } from './runnix-side.js';
 
 const CONFIG_TEMP = 'syslinux.new';
 const DEFAULT_CONSOLES = 'console=ttyS0,115200 console=tty0 panic=10';
@@ -88,6 +91,8 @@ export interface UpdateLoaderResult {
   efiRepaired: EfiProblemCode[];
   /** The UEFI boot program: added, replaced with ours, or kept (ours already, or another SYSLINUX build). */
   efiProgram: 'added' | 'replaced' | 'kept';
+  /** RUNNIX's labels the menu keeps (on a RUNNIX card: `runnix`, `shell`…), each as RUNNIX wrote it. */
+  runnixLabels: string[];
 }
 
 export async function updateLoader(
@@ -138,6 +143,8 @@ export async function updateLoader(
       (await sameBytes(volume, currentKernel, loader.kernel)) &&
       (await sameBytes(volume, currentInitrd, loader.initramfs)) &&
       configText !== null &&
+      // A menu that reads right but that SYSLINUX would not start (no DEFAULT, NULs) is written again.
+      judgeBootConfig(configText).boots &&
       parseLoaderOptions(current?.append ?? '').options.card === info.serial;
     if (loaderCurrent) {
       // The loader is this one already: at most the UEFI side is brought in step with /syslinux.cfg.
@@ -159,6 +166,7 @@ export async function updateLoader(
         syslinuxRepaired,
         efiRepaired: efiText === null ? [] : efiRepaired,
         efiProgram,
+        runnixLabels: bios ? bios.entries.filter(isRunnixEntry).map((entry) => entry.label) : [],
       };
     }
 
@@ -175,21 +183,28 @@ export async function updateLoader(
     await volume.flush();
     checkCancelled(signal, cancelled);
 
+    // A RUNNIX card: RUNNIX's command line (init=/runnix, runimg=…) means nothing to our loader, and our
+    // options would not start RUNNIX, so RUNNIX keeps its own labels, as written, instead of `previous`.
+    const fromRunnix = runnixEntry(bios)?.isDefault === true;
     const fallback =
-      currentPresent && currentKernel && currentInitrd
+      !fromRunnix && currentPresent && currentKernel && currentInitrd
         ? { kernel: currentKernel, initrd: currentInitrd }
         : null;
-    const menu = bootMenuFromSettings({
+    const built = bootMenuFromSettings({
       serial: bios === null ? { port: 0, baud: 115200 } : bios.serial,
       timeout: bios === null ? 0 : bios.timeout,
       kernel: target.kernel,
       initrd: target.initrd,
-      append: currentEntry?.append || DEFAULT_CONSOLES,
+      append: fromRunnix
+        ? runnixConsoles(currentEntry?.append ?? '')
+        : currentEntry?.append || DEFAULT_CONSOLES,
       // Every astlinux.* option is carried over; the volume's serial is what the loader looks for, so it
       // is set right even on a card that was reformatted or made by other tools.
-      options: { ...carriedOptions(currentEntry?.append ?? ''), card: info.serial },
+      options: { ...carriedOptions(fromRunnix ? '' : (currentEntry?.append ?? '')), card: info.serial },
       fallback: fallback ? { label: FALLBACK_LABEL, ...fallback } : null,
     });
+    const runnixLabels = await runnixEntries(volume, bios, built);
+    const menu: BootMenu = { ...built, entries: [...built.entries, ...runnixLabels] };
     onProgress?.({ phase: 'loader', done: 0, total: 1 });
     const efiWritten = await writeEfiBoot(volume, {
       binaries: syslinux.efi,
@@ -213,6 +228,7 @@ export async function updateLoader(
       syslinuxRepaired,
       efiRepaired,
       efiProgram: efiWritten.program,
+      runnixLabels: runnixLabels.map((entry) => entry.label),
     };
   } finally {
     await volume.close();
@@ -280,6 +296,34 @@ async function readVersion(volume: FatVolume, name: string): Promise<string | nu
   } catch {
     return null;
   }
+}
+
+/** The consoles RUNNIX was told to use, for our loader too; the usual ones when it was told none. */
+function runnixConsoles(append: string): string {
+  const consoles = append.split(/\s+/).filter((word) => /^console=/i.test(word));
+  return consoles.length > 0 ? `${consoles.join(' ')} panic=10` : DEFAULT_CONSOLES;
+}
+
+function isRunnixEntry(entry: BootEntry): boolean {
+  return /^x?runnix$/i.test(entry.kernel);
+}
+
+/**
+ * The current menu's RUNNIX labels whose kernel and initrd are on the card, kept as they are (the first
+ * update of a RUNNIX card, and every later one): RUNNIX stays a label to choose.
+ */
+async function runnixEntries(volume: FatVolume, bios: BootMenu | null, menu: BootMenu): Promise<BootEntry[]> {
+  const kept: BootEntry[] = [];
+  const taken = (label: string) =>
+    menu.entries.concat(kept).some((entry) => entry.label.toLowerCase() === label.toLowerCase());
+  for (const entry of bios?.entries ?? []) {
+    if (!isRunnixEntry(entry) || taken(entry.label) || !(await exists(volume, entry.kernel))) continue;
+    const initrds = entry.initrd?.split(',') ?? [];
+    let whole = true;
+    for (const initrd of initrds) if (!(await exists(volume, initrd))) whole = false;
+    if (whole) kept.push(entry);
+  }
+  return kept;
 }
 
 function carriedOptions(append: string): Partial<LoaderOptions> {

@@ -10,15 +10,19 @@
  *      after `os/Xver` was set to the version it replaces (AstLinux's own upgrade keeps them that way).
  */
 import { createReadStream } from 'node:fs';
+import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { planBoot } from '../../../shared/boot-plan.js';
 import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { releaseFiles } from '../../../shared/release-names.js';
+import { predictRunnixBoot } from '../../../shared/runnix-rules.js';
 import type { FatVolume } from '../fat/fat-volume.js';
+import { CARD_FILES } from './assets.js';
 import { OS_FOLDER, readFolder } from './card-listing.js';
 import { noteChecksumOrigin } from './checksum-record.js';
 import { type CopiedImage, copyImageToCard, removeIfPresent, type VouchedImageSource } from './copy-image.js';
 import type { ProgressListener } from './progress.js';
 import type { ReleaseSource } from './release-source.js';
+import { runnixEntry } from './runnix-side.js';
 import { readTextIfPresent, replaceSmallFile } from './small-files.js';
 
 export interface CopyReleaseOptions {
@@ -75,21 +79,46 @@ export async function readVer(volume: FatVolume, which: 'ver' | 'Xver'): Promise
 }
 
 /**
- * Switches what RUNNIX boots to `release` (step 4): os/Xver keeps what os/ver named, then os/ver changes
- * in one rename. Nothing happens when os/ver already names it.
+ * Switches what RUNNIX boots to `release` (step 4): os/Xver keeps what was running, then os/ver changes in
+ * one rename. `running` is what RUNNIX boots when os/ver is absent (its own choice, runningRelease): a
+ * revert must be able to go back to it. Nothing happens when os/ver already names `release`.
  */
 export async function switchVer(
   volume: FatVolume,
   release: string,
+  running?: string | null,
 ): Promise<{ ver: string; xver: string | null }> {
-  const current = await readVer(volume, 'ver');
-  if (current !== null && current.toLowerCase() === release.toLowerCase()) {
-    return { ver: current, xver: await readVer(volume, 'Xver') };
-  }
-  if (current !== null)
+  const ver = await readVer(volume, 'ver');
+  if (ver !== null && sameRelease(ver, release)) return { ver, xver: await readVer(volume, 'Xver') };
+  const current = ver ?? running ?? null;
+  if (current !== null && !sameRelease(current, release))
     await replaceSmallFile(volume, `${OS_FOLDER}/Xver`, new TextEncoder().encode(`${current}\n`));
   await replaceSmallFile(volume, `${OS_FOLDER}/ver`, new TextEncoder().encode(`${release}\n`));
-  return { ver: release, xver: current };
+  return { ver: release, xver: await readVer(volume, 'Xver') };
+}
+
+/**
+ * The release RUNNIX boots now: os/ver's, else its own choice by its rules (runimg= of its label,
+ * os/default.conf's RUNIMG, or the alphabetically last `.run`). Null when it would boot none.
+ */
+export async function runningRelease(volume: FatVolume): Promise<string | null> {
+  const ver = await readVer(volume, 'ver');
+  if (ver !== null) return ver;
+  const config = await readTextIfPresent(volume, CARD_FILES.config);
+  const runnix = runnixEntry(config === null ? null : readBootMenu(config));
+  const os = (await readFolder(volume, OS_FOLDER)) ?? [];
+  const prediction = predictRunnixBoot({
+    osFiles: os.map((entry) => entry.name),
+    ver: null,
+    defaultConf: await readTextIfPresent(volume, `${OS_FOLDER}/default.conf`),
+    cmdline: runnix?.entry.append ?? null,
+    sidecars: {},
+  });
+  return prediction.found && prediction.image ? prediction.image.replace(/\.run$/i, '') : null;
+}
+
+export function sameRelease(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** Swaps os/ver and os/Xver, each switch a rename: AstLinux's own revert. */

@@ -63,6 +63,12 @@ export interface DirectoryEntry {
   firstSlot: number;
   /** Slot index of the 8.3 entry. */
   shortSlot: number;
+  /**
+   * A long name that belongs to this entry (sequence and checksum right) but that no FAT implementation
+   * may create — a `/`, a control character, `..` — and that would turn into a path if taken as a name.
+   * The 8.3 name stands in for it; `firstSlot` still covers its LFN entries, which go with the entry.
+   */
+  rejectedLongName?: string;
 }
 
 export interface ParsedDirectory {
@@ -71,41 +77,70 @@ export interface ParsedDirectory {
   endSlot: number;
   /** The volume label entry, if this is a root directory that has one. */
   label: string | undefined;
+  /** Slots of long-name entries that belong to no 8.3 entry (left by a delete cut between its writes). */
+  orphans: number[];
+}
+
+/** Characters a long name may not hold besides control characters: `/` and `\\` would read as a path. */
+const LONG_NAME_FORBIDDEN = new Set(['"', '*', '/', ':', '<', '>', '?', '\\', '|']);
+
+function acceptableLongName(name: string): boolean {
+  if (name === '.' || name === '..') return false;
+  for (const char of name) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f || LONG_NAME_FORBIDDEN.has(char)) return false;
+  }
+  return true;
 }
 
 /**
  * Parses a directory's bytes. Stray or inconsistent LFN entries (wrong order, wrong checksum) are
- * ignored and the 8.3 name is used, as every FAT implementation does after a crash mid-update.
+ * ignored and the 8.3 name is used, as every FAT implementation does after a crash mid-update; they are
+ * listed as orphans so that a check can report (and a repair remove) them.
  */
 export function parseDirectory(bytes: Uint8Array): ParsedDirectory {
   const entries: DirectoryEntry[] = [];
+  const orphans: number[] = [];
   const slotCount = Math.floor(bytes.length / ENTRY_SIZE);
   let label: string | undefined;
   let lfn: { parts: string[]; expected: number; checksum: number; firstSlot: number } | undefined;
+  let pending: number[] = [];
+  const dropPending = () => {
+    for (const slot of pending) orphans.push(slot);
+    pending = [];
+    lfn = undefined;
+  };
   for (let slot = 0; slot < slotCount; slot++) {
     const entry = bytes.subarray(slot * ENTRY_SIZE, slot * ENTRY_SIZE + ENTRY_SIZE);
     const first = u8(entry, 0);
-    if (first === END_OF_DIRECTORY) return { entries, endSlot: slot, label };
+    if (first === END_OF_DIRECTORY) {
+      dropPending();
+      return { entries, endSlot: slot, label, orphans };
+    }
     const attributes = u8(entry, DIR.attributes);
     if (first === DELETED) {
-      lfn = undefined;
+      dropPending();
       continue;
     }
     if ((attributes & 0x3f) === ATTR.longName) {
       const order = first & 0x3f;
       if (first & LFN.LAST) {
+        dropPending();
         lfn =
           order >= 1 && order <= 20
             ? { parts: [], expected: order, checksum: u8(entry, LFN.checksum), firstSlot: slot }
             : undefined;
       } else if (!lfn || lfn.checksum !== u8(entry, LFN.checksum)) {
-        lfn = undefined;
+        dropPending();
+        orphans.push(slot);
         continue;
       }
       if (!lfn || order !== lfn.expected) {
-        lfn = undefined;
+        dropPending();
+        orphans.push(slot);
         continue;
       }
+      pending.push(slot);
       lfn.parts.unshift(lfnChars(entry));
       lfn.expected--;
       continue;
@@ -113,15 +148,17 @@ export function parseDirectory(bytes: Uint8Array): ParsedDirectory {
     const shortRaw = entry.slice(0, 11);
     if (attributes & ATTR.volumeLabel) {
       if (!(attributes & ATTR.directory)) label ??= String.fromCharCode(...shortRaw).trimEnd();
-      lfn = undefined;
+      dropPending();
       continue;
     }
     const caseFlags = u8(entry, DIR.caseFlags);
     const shortName = displayShortName(shortRaw, caseFlags);
-    const longName =
-      lfn && lfn.expected === 0 && lfn.checksum === lfnChecksum(shortRaw) ? lfn.parts.join('') : undefined;
-    entries.push({
-      name: longName || shortName,
+    const belongs = lfn !== undefined && lfn.expected === 0 && lfn.checksum === lfnChecksum(shortRaw);
+    const longName = belongs ? (lfn as { parts: string[] }).parts.join('') : undefined;
+    const rejected = longName !== undefined && longName !== '' && !acceptableLongName(longName);
+    if (!belongs) dropPending();
+    const parsed: DirectoryEntry = {
+      name: (!rejected && longName) || shortName,
       shortName,
       shortRaw,
       attributes,
@@ -130,12 +167,16 @@ export function parseDirectory(bytes: Uint8Array): ParsedDirectory {
       size: u32(entry, DIR.fileSize),
       modified: fromDosDateTime(u16(entry, DIR.writeDate), u16(entry, DIR.writeTime)),
       created: fromDosDateTime(u16(entry, DIR.createDate), u16(entry, DIR.createTime)),
-      firstSlot: longName ? (lfn as { firstSlot: number }).firstSlot : slot,
+      firstSlot: belongs ? (lfn as { firstSlot: number }).firstSlot : slot,
       shortSlot: slot,
-    });
+    };
+    if (rejected) parsed.rejectedLongName = longName;
+    entries.push(parsed);
+    pending = [];
     lfn = undefined;
   }
-  return { entries, endSlot: slotCount, label };
+  dropPending();
+  return { entries, endSlot: slotCount, label, orphans };
 }
 
 function lfnChars(entry: Uint8Array): string {

@@ -3,6 +3,7 @@ import type { BlockDevice } from '../block/block-device.js';
 import type { FatGeometry } from './boot-sector.js';
 import {
   ATTR,
+  DELETED,
   END_OF_DIRECTORY,
   ENTRY_SIZE,
   encodeEntries,
@@ -65,6 +66,28 @@ export class Directory {
       );
     }
     return new Directory(cluster, bytes, clusters, geometry);
+  }
+
+  /**
+   * A directory read from clusters the caller has already followed (the volume check, which follows chains
+   * itself so that a damaged one yields what is sound of it rather than an error). At most FAT's 65536
+   * entries are read.
+   */
+  static async fromClusters(
+    device: BlockDevice,
+    geometry: FatGeometry,
+    cluster: number,
+    clusters: number[],
+  ): Promise<Directory> {
+    const kept = clusters.slice(0, Math.floor(MAX_DIRECTORY_BYTES / geometry.clusterSize));
+    const bytes = new Uint8Array(kept.length * geometry.clusterSize);
+    for (const [index, run] of clusterRuns(kept)) {
+      bytes.set(
+        await device.read(clusterOffset(geometry, run.first), run.length * geometry.clusterSize),
+        index * geometry.clusterSize,
+      );
+    }
+    return new Directory(cluster, bytes, kept, geometry);
   }
 
   /** The 32 bytes of `slot`, as a view: changes land in `bytes` and go out with writeSlots. */
@@ -133,15 +156,25 @@ export class Directory {
    * the file gone plus orphaned LFN parts (ignored by every reader), never a file under its 8.3 alias.
    */
   async deleteEntry(device: BlockDevice, firstSlot: number, shortSlot: number): Promise<void> {
-    for (let slot = firstSlot; slot <= shortSlot; slot++) this.bytes[slot * ENTRY_SIZE] = 0xe5;
-    this.parsed = parseDirectory(this.bytes);
-    const sectorOf = (slot: number) => Math.floor((slot * ENTRY_SIZE) / this.geometry.bytesPerSector);
-    if (sectorOf(firstSlot) === sectorOf(shortSlot)) {
+    this.markDeleted(firstSlot, shortSlot);
+    if (this.sameSector(firstSlot, shortSlot)) {
       await this.writeSlots(device, firstSlot, shortSlot);
       return;
     }
     await this.writeSlots(device, shortSlot, shortSlot);
     await this.writeSlots(device, firstSlot, shortSlot - 1);
+  }
+
+  /** Marks slots `first..last` deleted in memory only; the caller writes them. */
+  markDeleted(first: number, last: number): void {
+    for (let slot = first; slot <= last; slot++) this.bytes[slot * ENTRY_SIZE] = DELETED;
+    this.parsed = parseDirectory(this.bytes);
+  }
+
+  /** Whether all these slots lie in one sector, which one device write changes all at once. */
+  sameSector(...slots: number[]): boolean {
+    const sectorOf = (slot: number) => Math.floor((slot * ENTRY_SIZE) / this.geometry.bytesPerSector);
+    return slots.every((slot) => sectorOf(slot) === sectorOf(slots[0] as number));
   }
 
   /** Writes slots `first..last` to the device, whole sectors, one write per cluster touched. */

@@ -6,7 +6,7 @@
 import { clusterOffset, type Directory } from './directory.js';
 import { type DirectoryEntry, ENTRY_SIZE, encodeEntries } from './directory-entry.js';
 import { FatError } from './fat-error.js';
-import { finishOperation, type VolumeParts } from './fat-parts.js';
+import { finishOperation, unsharedClusters, type VolumeParts } from './fat-parts.js';
 import { makeShortName, shortKey } from './names.js';
 
 /** The fields of a new directory entry. */
@@ -80,7 +80,7 @@ export async function addEntry(
   await device.flush();
 }
 
-/** Deletes the entry (the 8.3 slot before its long-name parts), then frees its chain. */
+/** Deletes the entry (the 8.3 slot before its long-name parts), then frees what of its chain no other entry uses. */
 export async function removeEntry(
   parts: VolumeParts,
   parent: Directory,
@@ -89,7 +89,7 @@ export async function removeEntry(
 ): Promise<void> {
   await parent.deleteEntry(parts.device, entry.firstSlot, entry.shortSlot);
   await parts.device.flush();
-  parts.fat.release(chain);
+  parts.fat.release(unsharedClusters(parts, parent, chain));
   await parts.fat.writeBack(parts.device);
   await finishOperation(parts);
 }

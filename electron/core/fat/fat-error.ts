@@ -1,4 +1,5 @@
-import { LayerError } from '../errors.js';
+import { LayerError, type UserMessage } from '../errors.js';
+import type { VolumeProblem } from './volume-check.js';
 /** Why a FAT operation failed. Closed set; device failures arrive as BlockDeviceError instead. */
 export type FatErrorCode =
   // The volume's own structures are damaged or not FAT at all.
@@ -16,6 +17,8 @@ export type FatErrorCode =
   | 'entry-out-of-range'
   /** A directory is larger than FAT allows (65536 entries). */
   | 'directory-too-large'
+  /** The volume has damage (crossed or broken chains, a dirty flag…): nothing is written before a repair. */
+  | 'volume-damaged'
   // The caller asked for something that cannot be done.
   /** A path or file name is empty, too long, contains `..`, `/`, control or FAT-invalid characters. */
   | 'invalid-name'
@@ -43,33 +46,111 @@ export type FatErrorCode =
   /** Writes to a volume opened read-only. */
   | 'read-only';
 
-const MESSAGES: Record<FatErrorCode, string> = {
-  'bad-boot-sector': 'The boot sector is not a valid FAT boot sector.',
-  'volume-exceeds-device': 'The FAT volume claims to be larger than its device.',
-  'chain-loop': 'A cluster chain loops back on itself.',
-  'chain-broken': 'A cluster chain points to a free, reserved or nonexistent cluster.',
-  'chain-too-short': 'A file is shorter on disk than its directory entry says.',
-  'entry-out-of-range': 'A directory entry points outside the volume.',
-  'directory-too-large': 'A directory exceeds the FAT limit of 65536 entries.',
-  'invalid-name': 'The name is not allowed on a FAT volume.',
-  'invalid-option': 'An option is not valid for a FAT volume.',
-  'not-found': 'No such file or directory.',
-  'already-exists': 'A file or directory with that name already exists.',
-  'not-a-directory': 'A part of the path is not a directory.',
-  'is-a-directory': 'The path names a directory.',
-  'directory-not-empty': 'The directory is not empty.',
-  'rename-into-self': 'A directory cannot be moved into itself.',
-  'no-space': 'There is not enough free space on the volume.',
-  'no-contiguous-space': 'There is no contiguous free space large enough.',
-  'root-directory-full': 'The root directory is full.',
-  'file-too-large': 'Files on FAT must be smaller than 4 GiB.',
-  'size-mismatch': 'The data was not the announced size.',
-  'unsupported-size': 'The device size does not suit the requested FAT type.',
-  'read-only': 'The volume was opened read-only.',
+/** What each code means to a user: what happened, and what to do about it (the CLI and the window show both). */
+export const FAT_MESSAGES: Record<FatErrorCode, UserMessage> = {
+  'bad-boot-sector': {
+    happened: 'The boot sector is not a valid FAT boot sector.',
+    todo: 'If the card is new or holds nothing you need, prepare it again; otherwise copy its files off with another computer first.',
+  },
+  'volume-exceeds-device': {
+    happened: 'The FAT volume claims to be larger than its device.',
+    todo: 'The card may have been written for a larger card: prepare it again if it holds nothing you need.',
+  },
+  'chain-loop': {
+    happened: 'A cluster chain loops back on itself.',
+    todo: 'Run astcard repair on the card, then try again.',
+  },
+  'chain-broken': {
+    happened: 'A cluster chain points to a free, reserved or nonexistent cluster.',
+    todo: 'Run astcard repair on the card, then try again.',
+  },
+  'chain-too-short': {
+    happened: 'A file is shorter on disk than its directory entry says.',
+    todo: 'Run astcard repair on the card, then try again.',
+  },
+  'entry-out-of-range': {
+    happened: 'A directory entry points outside the volume.',
+    todo: 'Run astcard repair on the card, then try again.',
+  },
+  'directory-too-large': {
+    happened: 'A directory exceeds the FAT limit of 65536 entries.',
+    todo: 'Remove files you no longer need from that folder, then try again.',
+  },
+  'volume-damaged': {
+    happened: 'The FAT volume is damaged; it must be repaired before anything is written to it.',
+    todo: 'Run astcard repair on the card, then try again.',
+  },
+  'invalid-name': {
+    happened: 'The name is not allowed on a FAT volume.',
+    todo: 'Rename the file with letters, digits, dots, dashes and underscores only, then try again.',
+  },
+  'invalid-option': {
+    happened: 'An option is not valid for a FAT volume.',
+    todo: 'Choose another value for that setting.',
+  },
+  'not-found': {
+    happened: 'No such file or directory.',
+    todo: 'Check the name; astcard inspect lists what is on the card.',
+  },
+  'already-exists': {
+    happened: 'A file or directory with that name already exists.',
+    todo: 'Remove the existing file first, or choose another name.',
+  },
+  'not-a-directory': {
+    happened: 'A part of the path is not a directory.',
+    todo: 'Check the path; a file stands where a folder was expected.',
+  },
+  'is-a-directory': {
+    happened: 'The path names a directory.',
+    todo: 'Name a file, not a folder.',
+  },
+  'directory-not-empty': {
+    happened: 'The directory is not empty.',
+    todo: 'Remove what is in the folder first.',
+  },
+  'rename-into-self': {
+    happened: 'A directory cannot be moved into itself.',
+    todo: 'Choose a destination outside the folder.',
+  },
+  'no-space': {
+    happened: 'There is not enough free space on the volume.',
+    todo: 'Remove an old image from the card, or use a larger card.',
+  },
+  'no-contiguous-space': {
+    happened: 'There is no contiguous free space large enough.',
+    todo: 'Remove an old image from the card, or prepare it again to make room in one piece.',
+  },
+  'root-directory-full': {
+    happened: 'The root directory is full.',
+    todo: 'Remove files you no longer need from the top folder of the card, or prepare it as FAT32.',
+  },
+  'file-too-large': {
+    happened: 'Files on FAT must be smaller than 4 GiB.',
+    todo: 'Use an image smaller than 4 GiB.',
+  },
+  'size-mismatch': {
+    happened: 'The data was not the announced size.',
+    todo: 'The source changed or the download was cut off: get the file again, then try again.',
+  },
+  'unsupported-size': {
+    happened: 'The device size does not suit the requested FAT type.',
+    todo: 'Use a card of another size, or let astcard choose the FAT type.',
+  },
+  'read-only': {
+    happened: 'The volume was opened read-only.',
+    todo: 'Open the card for writing, or unlock its write-protect switch.',
+  },
 };
 
 export class FatError extends LayerError<FatErrorCode> {
   constructor(code: FatErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(code, MESSAGES[code], detail, options);
+    super(code, FAT_MESSAGES[code], detail, options);
+  }
+}
+
+/** The refusal to write to a damaged volume, with what the check found (plain sentences, per file). */
+export class VolumeDamagedError extends FatError {
+  constructor(readonly problems: VolumeProblem[]) {
+    super('volume-damaged', problems.map((problem) => problem.message).join(' '));
   }
 }

@@ -8,7 +8,7 @@ import type { Directory } from './directory.js';
 import { ATTR, DIR, type DirectoryEntry, setStartCluster } from './directory-entry.js';
 import { addEntry, slotsFor } from './fat-entries.js';
 import { FatError } from './fat-error.js';
-import { finishOperation, type VolumeParts } from './fat-parts.js';
+import { finishOperation, unsharedClusters, type VolumeParts } from './fat-parts.js';
 import { nameKey } from './names.js';
 
 export interface RenameOptions {
@@ -90,9 +90,14 @@ export async function renameEntry(
 }
 
 /**
- * rename with replace: 1. the target's 8.3 entry takes the source's data, attributes and times (one
- * sector: the switch); 2. the source's entries are deleted; 3. the replaced file's chain is freed.
- * A cut after 1 shows the new data under the target name (and still under the source name).
+ * rename with replace, ordered so that no cut ever leaves two names on one chain (a retry that deletes the
+ * temporary name would then free the final name's data):
+ * - when the source's entries and the target's 8.3 entry lie in one sector of one directory, that sector
+ *   is written once: the source deleted and the target switched together;
+ * - otherwise the source's entries are deleted first (its 8.3 entry, then its long-name parts), then the
+ *   target switched. A cut in between leaves the old target whole and the new data as lost clusters,
+ *   which recovery frees: the replace did not happen, and running it again is safe.
+ * The replaced file's clusters are freed last, those another entry of the directory still uses excepted.
  */
 async function replaceEntry(
   parts: VolumeParts,
@@ -104,15 +109,30 @@ async function replaceEntry(
 ): Promise<void> {
   const { device, fat } = parts;
   const oldChain = parts.paths.chainOf(target, path);
-  const from = sourceParent.slot(source.shortSlot);
-  const slot = targetParent.slot(target.shortSlot);
-  slot[DIR.attributes] = from[DIR.attributes] as number;
-  slot.set(from.subarray(DIR.createTimeTenth), DIR.createTimeTenth); // times, start cluster, size
-  await targetParent.writeSlots(device, target.shortSlot, target.shortSlot);
-  await device.flush();
-  await sourceParent.deleteEntry(device, source.firstSlot, source.shortSlot);
-  await device.flush();
-  fat.release(oldChain);
+  const switched = sourceParent.slot(source.shortSlot).slice();
+  const switchTarget = () => {
+    const slot = targetParent.slot(target.shortSlot);
+    slot[DIR.attributes] = switched[DIR.attributes] as number;
+    slot.set(switched.subarray(DIR.createTimeTenth), DIR.createTimeTenth); // times, start cluster, size
+  };
+  if (
+    sourceParent === targetParent &&
+    sourceParent.sameSector(source.firstSlot, source.shortSlot, target.shortSlot)
+  ) {
+    sourceParent.markDeleted(source.firstSlot, source.shortSlot);
+    switchTarget();
+    const first = Math.min(source.firstSlot, target.shortSlot);
+    const last = Math.max(source.shortSlot, target.shortSlot);
+    await sourceParent.writeSlots(device, first, last);
+    await device.flush();
+  } else {
+    await sourceParent.deleteEntry(device, source.firstSlot, source.shortSlot);
+    await device.flush();
+    switchTarget();
+    await targetParent.writeSlots(device, target.shortSlot, target.shortSlot);
+    await device.flush();
+  }
+  fat.release(unsharedClusters(parts, targetParent, oldChain));
   await fat.writeBack(device);
   await finishOperation(parts);
 }

@@ -77,6 +77,11 @@ export class FatTable {
     return value >= this.endOfChain - 7;
   }
 
+  /** The value that marks a cluster unusable (a bad sector in it). */
+  isBad(value: number): boolean {
+    return value === this.badCluster;
+  }
+
   /** Sets an entry, tracking the free count and dirty sectors. */
   set(cluster: number, value: number): void {
     const before = this.get(cluster);
@@ -164,6 +169,16 @@ export class FatTable {
     const last = clusters[clusters.length - 1] as number;
     this.nextFreeHint = last + 1 > this.maxCluster ? 2 : last + 1;
     return clusters;
+  }
+
+  /** Sets FAT[0] or FAT[1], which hold the media byte and volume flags rather than a cluster's link. */
+  setReserved(index: 0 | 1, value: number): void {
+    this.setRaw(index, value);
+  }
+
+  /** Marks FAT sectors to be written to every copy by the next writeBack (copies that fell out of step). */
+  markSectorsDirty(sectors: readonly number[]): void {
+    for (const sector of sectors) this.dirty.add(sector);
   }
 
   /** Frees every cluster of `clusters` (in the cache only). */

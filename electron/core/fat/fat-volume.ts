@@ -22,6 +22,12 @@
  *
  * test/core/fat/power-cut.test.ts replays every prefix of each operation's writes to prove this.
  *
+ * Before its first write, a volume opened for writing is checked whole (volume-check.ts): what a cut in
+ * one of these operations can leave (lost clusters, FAT copies out of step, a temporary name still on its
+ * final name's chain, orphaned long-name parts) is put right first (volume-repair.ts); any other damage
+ * refuses the write with a VolumeDamagedError, since a write to crossed or broken chains hands live data
+ * to the new file. test/core/card/cut-retry.test.ts cuts every card command before each write and retries.
+ *
  * Reading never writes: opening and walking a damaged volume issues no device writes at all. Every
  * loop over on-disk data is bounded (by the cluster count or the 65536-entry directory limit).
  * Operations are serialised: one runs at a time, in call order. The operations themselves live beside
@@ -31,7 +37,7 @@ import { Readable } from 'node:stream';
 import type { BlockDevice } from '../block/block-device.js';
 import { u32 } from '../block/little-endian.js';
 import { type FatGeometry, FSINFO, parseBootSector } from './boot-sector.js';
-import { FatError } from './fat-error.js';
+import { FatError, VolumeDamagedError } from './fat-error.js';
 import type { VolumeParts } from './fat-parts.js';
 import { describeVolume, fileExtent, fileSectorList, readWholeFile, type VolumeInfo } from './fat-reads.js';
 import { type RenameOptions, renameEntry } from './fat-rename.js';
@@ -47,14 +53,25 @@ import {
 } from './fat-writes.js';
 import { readClusters } from './file-data.js';
 import { PathResolver } from './path-resolver.js';
+import type { CheckOptions } from './volume-check.js';
+import { type RepairOutcome, type RepairScope, repairVolume } from './volume-repair.js';
 
 export type { VolumeInfo } from './fat-reads.js';
 export type { RenameOptions } from './fat-rename.js';
 export type { FatAttributes, FatStat } from './fat-stat.js';
 export type { WriteFileOptions } from './fat-writes.js';
+export type { VolumeProblem, VolumeProblemCode } from './volume-check.js';
+export type { RepairOutcome, RepairScope } from './volume-repair.js';
 
 export interface OpenFatOptions {
   readOnly?: boolean;
+  /** Which names are temporary copies renamed over a final name (see CheckOptions). */
+  temporaryOf?: CheckOptions['temporaryOf'];
+  /**
+   * Check the volume before its first write (default). Off only for a volume just formatted, which is
+   * sound by construction.
+   */
+  checkBeforeWriting?: boolean;
 }
 
 export async function openFat(device: BlockDevice, options: OpenFatOptions = {}): Promise<FatVolume> {
@@ -64,6 +81,8 @@ export async function openFat(device: BlockDevice, options: OpenFatOptions = {})
 export class FatVolume {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly parts: VolumeParts;
+  private readonly checkOptions: CheckOptions;
+  private checkedForWriting: boolean;
 
   private constructor(
     readonly device: BlockDevice,
@@ -71,8 +90,11 @@ export class FatVolume {
     fat: FatTable,
     fsInfo: Uint8Array | undefined,
     readonly readOnly: boolean,
+    options: OpenFatOptions,
   ) {
     this.parts = { device, geometry, fat, fsInfo, paths: new PathResolver(device, geometry, fat) };
+    this.checkOptions = options.temporaryOf ? { temporaryOf: options.temporaryOf } : {};
+    this.checkedForWriting = options.checkBeforeWriting === false;
   }
 
   static async open(device: BlockDevice, options: OpenFatOptions = {}): Promise<FatVolume> {
@@ -92,7 +114,7 @@ export class FatVolume {
         if (hint >= 2 && hint <= fat.maxCluster) fat.nextFreeHint = hint;
       }
     }
-    return new FatVolume(device, geometry, fat, fsInfo, options.readOnly ?? false);
+    return new FatVolume(device, geometry, fat, fsInfo, options.readOnly ?? false, options);
   }
 
   // ---- reading ---------------------------------------------------------------------------------
@@ -141,6 +163,27 @@ export class FatVolume {
   }
 
   // ---- writing ---------------------------------------------------------------------------------
+
+  /**
+   * Makes the volume fit to write to now rather than at its first write: puts right what an interrupted
+   * operation left and returns what that was, or throws VolumeDamagedError.
+   */
+  prepareForWriting(): Promise<RepairOutcome> {
+    return this.exclusive(() => this.recoverOrRefuse());
+  }
+
+  /**
+   * Repairs the volume: `interrupted` puts right only what a cut of ours leaves; `all` everything a repair
+   * can (see volume-repair.ts). Returns what was put right and what is still wrong.
+   */
+  repair(scope: RepairScope): Promise<RepairOutcome> {
+    return this.exclusive(async () => {
+      if (this.readOnly) throw new FatError('read-only', this.device.name);
+      const outcome = await repairVolume(this.parts, { ...this.checkOptions, scope });
+      this.checkedForWriting = !outcome.remaining.some((problem) => problem.severity !== 'harmless');
+      return outcome;
+    });
+  }
 
   writeFile(
     path: string,
@@ -192,11 +235,21 @@ export class FatVolume {
     return run;
   }
 
-  /** A write, in turn like every operation, refused on a volume opened read-only. */
+  /** A write, in turn like every operation, refused on a volume opened read-only or found damaged. */
   private writing<T>(operation: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       if (this.readOnly) throw new FatError('read-only', this.device.name);
+      if (!this.checkedForWriting) await this.recoverOrRefuse();
       return operation();
     });
+  }
+
+  private async recoverOrRefuse(): Promise<RepairOutcome> {
+    if (this.readOnly) throw new FatError('read-only', this.device.name);
+    const outcome = await repairVolume(this.parts, { ...this.checkOptions, scope: 'interrupted' });
+    const blocking = outcome.remaining.filter((problem) => problem.severity !== 'harmless');
+    if (blocking.length > 0) throw new VolumeDamagedError(blocking);
+    this.checkedForWriting = true;
+    return outcome;
   }
 }

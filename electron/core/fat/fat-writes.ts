@@ -7,7 +7,7 @@ import { clusterOffset, newDirectoryCluster } from './directory.js';
 import { ATTR, DIR, ENTRY_SIZE, setStartCluster, toDosDateTime } from './directory-entry.js';
 import { addEntry, removeEntry, slotClustersNeeded } from './fat-entries.js';
 import { FatError } from './fat-error.js';
-import { finishOperation, type VolumeParts } from './fat-parts.js';
+import { finishOperation, unsharedClusters, type VolumeParts } from './fat-parts.js';
 import { applyAttributes, type FatAttributes } from './fat-stat.js';
 import { writeNewClusters } from './file-data.js';
 
@@ -65,7 +65,7 @@ export async function writeFileTo(
     slot[DIR.attributes] = attributes;
     await parent.writeSlots(device, existing.shortSlot, existing.shortSlot);
     await device.flush();
-    fat.release(oldChain);
+    fat.release(unsharedClusters(parts, parent, oldChain));
     await fat.writeBack(device);
   } else {
     await addEntry(parts, parent, name, {

@@ -85,7 +85,7 @@ export async function formatFat(device: BlockDevice, options: FormatOptions = {}
   await device.flush();
   await device.write(0, boot);
   await device.flush();
-  return FatVolume.open(device);
+  return FatVolume.open(device, { checkBeforeWriting: false });
 }
 
 function bootSector(

@@ -1,5 +1,5 @@
 export { type FatGeometry, type FatType, looksLikeFatBootSector, parseBootSector } from './boot-sector.js';
-export { FatError, type FatErrorCode } from './fat-error.js';
+export { FatError, type FatErrorCode, VolumeDamagedError } from './fat-error.js';
 export {
   type FatAttributes,
   type FatStat,
@@ -7,7 +7,11 @@ export {
   type OpenFatOptions,
   openFat,
   type RenameOptions,
+  type RepairOutcome,
+  type RepairScope,
   type VolumeInfo,
+  type VolumeProblem,
+  type VolumeProblemCode,
   type WriteFileOptions,
 } from './fat-volume.js';
 export { type FormatOptions, formatFat } from './format.js';

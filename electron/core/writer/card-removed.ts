@@ -15,6 +15,10 @@ const NEXT_STEP: Record<JobKind, string> = {
   remove:
     'Put the card back in and inspect it; an image whose checksum file is gone will not boot, so removing it again is safe.',
   verify: 'Nothing was changed on it. Put it back in and verify again.',
+  revert:
+    'os/ver is switched in one rename, so the card boots either the release it ran or the one it was going back to, both checked. Put it back in, inspect it, and revert again if needed.',
+  repair:
+    'Each fix is written in the same safe order as every other change. Put it back in and repair it again.',
   'loader-update':
     'The card keeps using its previous loader until a switch completes. Put it back in and run the loader update again.',
   'keydisk-place': 'Put the card back in and place the keydisk again.',

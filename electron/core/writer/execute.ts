@@ -6,6 +6,7 @@
 import type { BlockDevice } from '../block/block-device.js';
 import { FileBlockDevice } from '../block/file-block-device.js';
 import { RawBlockDevice } from '../block/raw-block-device.js';
+import { type CardLock, lockCard } from '../card/card-lock.js';
 import type { Progress } from '../card/progress.js';
 import { DriveError } from '../drives/drive-error.js';
 import { identityChanges, readIdentity } from '../drives/identity.js';
@@ -72,16 +73,19 @@ export const openDevice: DeviceOpener = (spec, checked, readOnly) =>
     ? FileBlockDevice.open(spec.device, { readOnly })
     : RawBlockDevice.open(spec.device, { readOnly });
 
-/** A target that passed every check, opened for the job. */
+/** A target that passed every check, opened for the job, and held against every other astcard process. */
 export interface OpenedTarget {
   spec: TargetSpec;
   checked: CheckedTarget;
   disk: BlockDevice;
+  lock: CardLock;
 }
 
 /**
- * The checks before the first write, in order: identity and drive rules, unmounting its volumes, the
- * identity once more right before opening (unmounting can take seconds; cards get swapped), and the open.
+ * The checks before the first write, in order: identity and drive rules, the card taken for this job
+ * (one writer per card: a second astcard is refused by name), unmounting its volumes, the identity once
+ * more right before opening (unmounting can take seconds; cards get swapped), and the open — after which
+ * an image file must still be the one locked.
  */
 export async function openCheckedTarget(
   spec: TargetSpec,
@@ -90,24 +94,36 @@ export async function openCheckedTarget(
   open: DeviceOpener = openDevice,
 ): Promise<OpenedTarget> {
   const checked = await checkTarget(spec, context);
-  if (checked.kind === 'block-device' && checked.record.mountpoints.length > 0) {
-    onStep?.('unmounting');
-    await unmountDrive(checked.record);
+  const lock = await lockCard(spec.device, context.writes ? 'writing to it' : 'reading it');
+  try {
+    if (checked.kind === 'block-device' && checked.record.mountpoints.length > 0) {
+      onStep?.('unmounting');
+      await unmountDrive(checked.record);
+    }
+    const now = await readIdentity(spec.device);
+    const changed = identityChanges(spec.identity, now);
+    if (changed.length > 0) {
+      throw new DriveError(
+        'identity-changed',
+        `${spec.device} changed (${changed.join(', ')}) while it was being prepared for writing. Nothing was written. Choose the drive again.`,
+      );
+    }
+    const disk = await open(spec, checked, !context.writes);
+    await lock.checkStillSame('before-writing').catch(async (error: unknown) => {
+      await disk.close().catch(() => {});
+      throw error;
+    });
+    return { spec, checked, disk, lock };
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
-  const now = await readIdentity(spec.device);
-  const changed = identityChanges(spec.identity, now);
-  if (changed.length > 0) {
-    throw new DriveError(
-      'identity-changed',
-      `${spec.device} changed (${changed.join(', ')}) while it was being prepared for writing. Nothing was written. Choose the drive again.`,
-    );
-  }
-  return { spec, checked, disk: await open(spec, checked, !context.writes) };
 }
 
 /**
  * Runs the work on an opened target, then syncs, closes and (for a drive that asked for it) ejects. A
  * device error on the way means the card went away: it is said in those words, with what is safe next.
+ * An image file moved away and replaced meanwhile is a failure too: the job's work is not at that path.
  */
 export async function finishOnTarget<Result>(
   opened: OpenedTarget,
@@ -122,6 +138,7 @@ export async function finishOnTarget<Result>(
     const result = await work(disk);
     hooks.onStep?.('syncing');
     await disk.flush();
+    if (checked.kind === 'image-file') await opened.lock.checkStillSame('after-writing');
     await disk.close();
     disk = undefined;
     let ejected = false;
@@ -135,5 +152,6 @@ export async function finishOnTarget<Result>(
     throw error;
   } finally {
     await disk?.close().catch(() => {});
+    await opened.lock.release();
   }
 }

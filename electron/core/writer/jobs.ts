@@ -14,6 +14,8 @@ import type { UpdateLoaderResult } from '../card/loader-update.js';
 import type { CardSources } from '../card/network-source.js';
 import type { PrepareResult } from '../card/prepare.js';
 import type { ProvisionedCard } from '../card/provision.js';
+import type { RepairCardResult } from '../card/repair-card.js';
+import type { RevertResult } from '../card/revert.js';
 import type { VerifyResult } from '../card/verify.js';
 import type { ErrorData } from '../errors.js';
 import { WriterError } from './writer-error.js';
@@ -35,6 +37,10 @@ export interface JobTable {
   add: { fields: { images: string[]; keep?: number }; result: AddImagesResult };
   remove: { fields: { images: string[] }; result: { removed: string[] } };
   verify: { fields: Record<never, never>; result: VerifyResult };
+  /** Puts right a damaged volume, which every other job refuses to write to (issue 17). */
+  repair: { fields: Record<never, never>; result: RepairCardResult };
+  /** Back to the release the card ran before its last upgrade (os/Xver), once that release checks out. */
+  revert: { fields: Record<never, never>; result: RevertResult };
   'loader-update': { fields: { force?: boolean }; result: UpdateLoaderResult };
   /** keydisk: a kd.img file to place, or null for a new, empty keydisk. */
   'keydisk-place': { fields: { keydisk: string | null; replace?: boolean }; result: PlacedKeydisk };
@@ -111,6 +117,8 @@ const FIELDS: { [K in JobKind]: Record<keyof JobTable[K]['fields'], FieldCheck> 
   },
   remove: { images: isNonEmptyStringList },
   verify: {},
+  repair: {},
+  revert: {},
   'loader-update': { force: optional(isBoolean) },
   'keydisk-place': { keydisk: isPathOrNull, replace: optional(isBoolean) },
   'keydisk-whole': {

@@ -30,7 +30,10 @@ export interface HelperProcess {
 /** How this build starts its helper. */
 export function defaultHelperCommand(): HelperCommand {
   const fromSource = import.meta.url.endsWith('.ts');
-  const script = fileURLToPath(new URL(fromSource ? './helper.ts' : './helper.js', import.meta.url));
+  const here = fileURLToPath(new URL(fromSource ? './helper.ts' : './helper.js', import.meta.url));
+  // In a packaged app this module is read from app.asar, but the writer and everything it loads are
+  // unpacked beside it (electron-builder.config.mjs): start those plain files, which need no asar support.
+  const script = here.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
   const args = fromSource ? ['--import', 'tsx', script] : [script];
   const env: { [name: string]: string } = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
   return { command: process.execPath, args, env };

@@ -24,6 +24,8 @@ import { setCardSources } from '../card/network-source.js';
 import { prepareCard, requiredBytes } from '../card/prepare.js';
 import type { ProgressListener } from '../card/progress.js';
 import { isReleaseRun, type ReleaseSource, releaseFromRunFile } from '../card/release-source.js';
+import { repairCard } from '../card/repair-card.js';
+import { revertCard } from '../card/revert.js';
 import { checkImageContent, verifyBeforeErase } from '../card/source-checks.js';
 import { verifyCard } from '../card/verify.js';
 import type { JobKind, JobOf, JobResult, JobTable } from './jobs.js';
@@ -88,6 +90,12 @@ const PREPARERS: Preparers = {
   },
   async verify() {
     return { run: (disk, context) => verifyCard(disk, context) };
+  },
+  async repair() {
+    return { run: (disk) => repairCard(disk) };
+  },
+  async revert() {
+    return { run: (disk, context) => revertCard(disk, context) };
   },
   async 'loader-update'(job) {
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);

@@ -53,27 +53,46 @@ export async function createCardImage(
   create: NonNullable<RunJobOptions['create']>,
   sources: string[],
 ): Promise<void> {
+  await checkNewCardImage(path, create, sources);
+  const disk = await FileBlockDevice.create(path, create.size);
+  await disk.close();
+}
+
+/**
+ * Every reason not to make a new card image at `path`, checked before anything is read or written: a
+ * file that is one of the sources under any name (a symlink, a hard link: the same inode), something
+ * other than a file, or a file with contents the user did not say may go. An empty file has nothing to
+ * lose, so it is taken as it is.
+ */
+export async function checkNewCardImage(
+  path: string,
+  create: NonNullable<RunJobOptions['create']>,
+  sources: string[],
+): Promise<void> {
   const existing = await stat(path).catch(() => null);
-  if (existing) {
-    const target = await realpath(path);
-    for (const source of sources) {
-      if ((await realpath(source).catch(() => source)) === target) {
-        throw new DriveError(
-          'drive-refused',
-          `${path} is also one of the sources; making a new card image there would destroy it. Choose another file name.`,
-        );
-      }
-    }
-    if (!existing.isFile()) {
-      throw new DriveError('drive-refused', `${path} is not a file; a new card image can only be a file.`);
-    }
-    if (!create.replace) {
+  if (!existing) return;
+  const target = await realpath(path);
+  for (const source of sources) {
+    const same =
+      (await realpath(source).catch(() => source)) === target ||
+      (await stat(source).then(
+        (found) => found.dev === existing.dev && found.ino === existing.ino,
+        () => false,
+      ));
+    if (same) {
       throw new DriveError(
-        'target-exists',
-        `${path} already exists. Give another file name, or add --force to replace it (its contents are lost).`,
+        'drive-refused',
+        `${path} is also one of the sources (${source}); making a new card image there would destroy it. Nothing was written. Choose another file name.`,
       );
     }
   }
-  const disk = await FileBlockDevice.create(path, create.size);
-  await disk.close();
+  if (!existing.isFile()) {
+    throw new DriveError('drive-refused', `${path} is not a file; a new card image can only be a file.`);
+  }
+  if (existing.size > 0 && !create.replace) {
+    throw new DriveError(
+      'target-exists',
+      `${path} already exists and is not empty; a new card image there would replace everything in it. Nothing was written. Give another file name, or add --force to replace it (its contents are lost).`,
+    );
+  }
 }

@@ -34,6 +34,8 @@ describe('job results are typed by kind', () => {
       add: { kind: 'add', images: ['/a/AstLinux-1.0.0.img'] },
       remove: { kind: 'remove', images: ['1.0.0'] },
       verify: { kind: 'verify' },
+      repair: { kind: 'repair' },
+      revert: { kind: 'revert' },
       'loader-update': { kind: 'loader-update' },
       'keydisk-place': { kind: 'keydisk-place', keydisk: null },
       'keydisk-whole': { kind: 'keydisk-whole', keydisk: null },

@@ -143,10 +143,15 @@ describe.skipIf(!isRoot || !hasLosetup)(
       expect(refused[0]).toMatch(
         new RegExp(`^${small.device}: .*outside the sizes this station was started for`),
       );
-      expect(records.map((record) => [record.target, record.verified])).toEqual([
-        [first.device, true],
-        [second.device, true],
-      ]);
+      // A station records each card as it finishes, and two cards written side by side can finish in
+      // either order; what matters is that each of them is there, written and verified.
+      expect(records).toHaveLength(2);
+      expect(records.map((record) => [record.target, record.verified])).toEqual(
+        expect.arrayContaining([
+          [first.device, true],
+          [second.device, true],
+        ]),
+      );
       expect(mtoolsNames(first.backing, 'mbr')).toContain('AstLinux-1.8.0.img.sha1');
       // The refused drive was never written: still all zeros.
       expect(readFileSync(small.backing).every((byte) => byte === 0)).toBe(true);

@@ -1,0 +1,26 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../output.js';
+import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
+
+export const repair: Command = {
+  name: 'repair',
+  usage: 'repair <target> [--yes] [--confirm-name NAME]',
+  summary: "repair a card's damaged file system, which every other command refuses to write to",
+  async run(args, out) {
+    const { values, positionals } = asUsage(() =>
+      parseArgs({ args, allowPositionals: true, options: { ...DRIVE_OPTIONS } }),
+    );
+    const [target, ...extra] = positionals;
+    if (!target || extra.length > 0) throw new UsageError(`usage: astcard ${repair.usage}`);
+    const result = await runOnCard(target, { kind: 'repair' }, values, out, 'repair it');
+    out.result(result, () => [
+      ...(result.repaired.length === 0 && result.remaining.length === 0
+        ? ['Nothing to repair: the file system is sound.']
+        : []),
+      ...result.repaired.map((problem) => `Repaired: ${problem.message}`),
+      ...result.remaining.map((problem) => `Still wrong: ${problem.message}`),
+      ...(result.writable ? [] : ['astcard will not write to this card until that is fixed.']),
+    ]);
+    if (!result.writable) out.resultIsFailure();
+  },
+};
