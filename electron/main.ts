@@ -29,11 +29,12 @@ async function openWindow(): Promise<void> {
   );
   const service = createAstcardService({
     appVersion: app.getVersion(),
-    pickPath: (purpose) =>
+    pickPath: (purpose, suggestedName) =>
       pickerFor(
         purpose,
         (options) => dialog.showOpenDialog(window, options),
         (options) => dialog.showSaveDialog(window, options),
+        suggestedName,
       ),
   });
   lockNavigation(window.webContents, (url) => void shell.openExternal(url));

@@ -6,7 +6,7 @@ function pathOf(url: URL): string {
   return decodeURIComponent(url.pathname).replace(/^\/([A-Za-z]:)/, '$1');
 }
 
-// The window is loaded from file:// under Electron and over http from the dev/test bridge: relative asset
+// The window is loaded from file:// under Electron and over http from `astcard ui`: relative asset
 // paths work for both. The bundle must not reach the network, so nothing is loaded from a CDN.
 export default defineConfig({
   root: pathOf(new URL('.', import.meta.url)),

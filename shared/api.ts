@@ -76,8 +76,11 @@ export interface CardSummary {
   job?: CardJob;
 }
 
-/** What a running job does to a card: changes it (everything but verify), or reads it back (verify). */
-export type CardJobKind = 'prepare' | 'add' | 'verify' | 'loader-update' | 'batch' | 'station';
+/**
+ * What a running job does to a card: changes it (everything but verify and try), reads it back (verify),
+ * or boots it in a virtual machine (try: nothing on it changes, and nothing may change it meanwhile).
+ */
+export type CardJobKind = 'prepare' | 'add' | 'verify' | 'loader-update' | 'batch' | 'station' | 'try';
 
 export interface CardJob {
   jobId: string;
@@ -91,10 +94,17 @@ export interface CardImage {
   version: string | null;
   size: number;
   checksum: ChecksumState;
+  /**
+   * Where the checksum the image was checked against came from: published beside the download, recorded by
+   * astcard when it copied a file that had none, or a signed list; null when there is none on the card.
+   */
+  checksumSource: ChecksumSource | null;
   /** The loader's console line for this image ("AstLinux-0.4.1.img: checksum ok"). */
   line: string;
   boots: boolean;
 }
+
+export type ChecksumSource = 'published' | 'recorded' | 'signed';
 
 /** Everything the Card view shows: the card doctor's report, in the window's terms. */
 export interface CardView {
@@ -112,6 +122,25 @@ export interface CardView {
   problems: Array<{ code: string; message: string }>;
   /** True when checksums were not computed (the quick look on opening; "Verify all" computes them). */
   quick: boolean;
+  /**
+   * Whether a BIOS computer (SYSLINUX in the boot sector) and a UEFI computer (EFI/BOOT/BOOTX64.EFI) start
+   * this card's loader, as the card doctor checked it. Says nothing about which image then boots.
+   */
+  firmware: { bios: boolean; uefi: boolean };
+  /** The card's UEFI side as found; null when the card was not read that far (not an AstLinux card). */
+  efi: CardEfi | null;
+}
+
+export interface CardEfi {
+  /** The boot program UEFI firmware starts (`EFI/BOOT/BOOTX64.EFI`); null when there is none. */
+  program: string | null;
+  /** SYSLINUX's version when that program is syslinux.efi; null for another program. */
+  syslinuxVersion: string | null;
+  ldlinuxE64: boolean;
+  /** EFI/BOOT/syslinux.cfg against /syslinux.cfg. */
+  config: 'same' | 'differs' | 'missing';
+  /** How the two boot menus would boot differently, one line each. */
+  differences: string[];
 }
 
 /**
@@ -145,6 +174,11 @@ export interface PrepareRequest {
   layout: 'mbr' | 'superfloppy';
   /** For drives flagged as system: the drive's name typed by the user, per card id. */
   typedNames?: { [cardId: string]: string };
+  /**
+   * "Set up this PBX": settings written into the keydisk before it goes onto the cards (needs a keydisk;
+   * every card gets the same). Checked before any card is touched.
+   */
+  settings?: SettingsChanges;
 }
 
 export interface PreparedCard {
@@ -157,6 +191,8 @@ export interface PreparedCard {
   loaderVersion?: string;
   fatType?: number;
   label?: string;
+  /** The settings written into its keydisk: the file, and the variables set or unset there. */
+  settings?: { file: string; changed: string[] };
 }
 
 export interface AddImagesRequest {
@@ -169,7 +205,7 @@ export interface AddImagesRequest {
 export interface AppInfo {
   version: string;
   loaderVersion: string | null;
-  /** True under Electron: file pickers are the system's. False in the dev/test bridge: type a path. */
+  /** True under Electron: file pickers are the system's. False in a browser (`astcard ui`): see listFolder. */
   nativeDialogs: boolean;
   platform: string;
 }
@@ -261,7 +297,54 @@ export interface BatchHistoryEntry {
   cards: BatchCardRecord[];
 }
 
-export type PickPurpose = 'image' | 'card-image' | 'keydisk' | 'save-keydisk' | 'publish-folder';
+export type PickPurpose =
+  | 'image'
+  | 'card-image'
+  | 'keydisk'
+  | 'save-keydisk'
+  | 'publish-folder'
+  | 'csv'
+  | 'save-report'
+  | 'public-key';
+
+/** Which files a file browser lists (folders always show); shared/file-pickers.ts says what each takes. */
+export type FileFilterId =
+  | 'images'
+  | 'card-images'
+  | 'keydisks'
+  | 'csv'
+  | 'reports'
+  | 'public-keys'
+  | 'folders'
+  | 'all';
+
+export interface FolderEntry {
+  name: string;
+  /** Absolute. */
+  path: string;
+  kind: 'folder' | 'file';
+  /** Bytes, for a file. */
+  size: number | null;
+  /** Last changed, ISO 8601; null when unknown. */
+  modified: string | null;
+}
+
+/** One folder as the window's own file browser shows it (in a browser, where there is no system dialog). */
+export interface FolderListing {
+  path: string;
+  /** The folder above; null at the top. */
+  parent: string | null;
+  /** Folders, then the files the filter lets through, each by name. Hidden (dot) entries are left out. */
+  entries: FolderEntry[];
+  /** Files of the folder the filter left out. */
+  filteredOut: number;
+  /** The folder holds more than the browser lists at once; the first ones are listed. */
+  truncated: boolean;
+  /** Where to start: the home folder first, then removable media. */
+  places: Array<{ label: string; path: string }>;
+  /** Folders files were chosen from lately, newest first (those still there). */
+  recent: string[];
+}
 
 /** Where a card boots from over the network, as its syslinux.cfg says (`astlinux.source=`, `astlinux.ip=`). */
 export interface NetworkSettings {
@@ -288,6 +371,197 @@ export interface PublishOutcome {
   published: string[];
   /** What `astlinux.index` now lists, newest first. */
   index: Array<{ name: string; sha1: string; size: number | null }>;
+}
+
+/** Where a setting sits in the settings form. */
+export type SettingGroup = 'system' | 'external' | 'internal';
+
+/** One of the common AstLinux settings, as the form shows it (the core's settings model). */
+export interface SettingField {
+  name: string;
+  group: SettingGroup;
+  label: string;
+  /** One sentence on what it does in AstLinux. */
+  help: string;
+  /** What AstLinux uses when no settings file sets it; null when it then does without. */
+  astlinuxDefault: string | null;
+}
+
+export interface SettingsModel {
+  fields: SettingField[];
+  /** Every time zone name AstLinux accepts (the IANA database shipped with the app). */
+  timeZones: string[];
+}
+
+/** A problem with a setting, for the form to show beside the fields it names. */
+export interface SettingIssue {
+  names: string[];
+  message: string;
+  /** A value refused on its own, the settings file as it stands, or values that do not work together. */
+  kind: 'value' | 'file' | 'combination';
+}
+
+/** A settings file AstLinux reads besides the one edited, and what it sets. */
+export interface SettingsLayer {
+  file: string;
+  values: { [name: string]: string };
+}
+
+/**
+ * What a preview is computed over: the settings file as it is now (its text, byte for byte) and the other
+ * files AstLinux reads before and after it. Read by readSettings; the preview itself reads nothing.
+ */
+export interface SettingsBase {
+  /** The file on the keydisk that is edited: /rc.conf.d/user.conf, or /rc.conf on an old keydisk. */
+  file: string;
+  text: string;
+  before: SettingsLayer[];
+  after: SettingsLayer[];
+  /** The file is the old single rc.conf, which AstLinux reads instead of its defaults. */
+  replacesDefaults: boolean;
+}
+
+/** Whose settings: a card's keydisk, a keydisk file about to be imported, or a new empty keydisk. */
+export type SettingsSource = { cardId: string } | { keydiskFile: string } | { newKeydisk: true };
+
+export interface EffectiveSetting {
+  value: string;
+  /** The file it comes from, or "AstLinux default". */
+  from: string;
+}
+
+export interface SettingsView {
+  base: SettingsBase;
+  /** The edited file exists already (false: saving creates it). */
+  exists: boolean;
+  /** What the edited file sets. */
+  values: { [name: string]: string };
+  /** Every variable's value once AstLinux has merged its defaults and every settings file. */
+  effective: { [name: string]: EffectiveSetting };
+  warnings: SettingIssue[];
+}
+
+/** What a person asks to change: values to set, variables to unset (back to AstLinux's default). */
+export interface SettingsChanges {
+  set: { [name: string]: string };
+  unset: string[];
+}
+
+export interface SettingChangeLine {
+  name: string;
+  action: 'changed' | 'added' | 'removed';
+  /** The value before (null when the file computes it); absent for an added variable. */
+  before?: string | null;
+  /** The value after; absent for a removed variable. */
+  after?: string;
+  /** 1-based line in the new text (a removed variable: where it was in the old text). */
+  line: number;
+}
+
+/** The edited file as saving would write it, and what stops or worries the change. */
+export interface SettingsPreview {
+  text: string;
+  unchanged: boolean;
+  changes: SettingChangeLine[];
+  /** Problems that stop the change from being saved. */
+  errors: SettingIssue[];
+  /** Likely mistakes AstLinux would still run with, and problems the file already had. */
+  warnings: SettingIssue[];
+  effective: { [name: string]: EffectiveSetting };
+}
+
+export interface SettingsSaved {
+  file: string;
+  /** The lines that changed; none when every value was already as asked (nothing was written). */
+  changes: SettingChangeLine[];
+  warnings: SettingIssue[];
+  /** The keydisk's settings read back after the change. */
+  settings: SettingsView;
+}
+
+export type TryFirmware = 'bios' | 'uefi';
+
+/** How far a test boot got: firmware, the loader, its decision, then the started system's own stages. */
+export type TryStage = 'firmware' | 'loader' | 'decided' | 'kernel' | 'userspace' | 'login' | 'powered-off';
+
+export interface TryRequest {
+  jobId: string;
+  cardId: string;
+  firmware?: TryFirmware;
+}
+
+/**
+ * A slice of a test boot's serial console, as the `tryConsole` event carries it. Bounded so a chatty
+ * console cannot flood the window: at most a few slices a second, each with at most TRY_CONSOLE_MAX_LINES
+ * lines of at most TRY_CONSOLE_MAX_CHARS characters. The loader's own lines are never left out; other lines
+ * beyond the bound are counted in `dropped` (the log file keeps every one).
+ */
+export interface TryConsole {
+  jobId: string;
+  cardId: string;
+  lines: TryConsoleLine[];
+  /** Console lines left out of this slice (the log file has them). */
+  dropped: number;
+  stage: TryStage;
+}
+
+export interface TryConsoleLine {
+  text: string;
+  /** One of the loader's own lines (`[ 1.23] astcard: …`): what it checked and decided. */
+  loader: boolean;
+}
+
+export const TRY_CONSOLE_MAX_LINES = 200;
+export const TRY_CONSOLE_MAX_CHARS = 400;
+
+/** What a test boot showed, beside what the card doctor predicted (every checksum computed first). */
+export interface TryOutcome {
+  outcome: 'booted' | 'nothing-bootable' | 'no-decision' | 'cancelled';
+  firmware: TryFirmware;
+  /** KVM or software emulation, and why (so a slow boot is explained). */
+  acceleration: { kind: 'kvm' | 'tcg'; reason: string };
+  /** The image the loader started, and its version; null when it started none. */
+  started: string | null;
+  startedVersion: string | null;
+  /** The loader's one-line failure summary, when nothing could boot. */
+  failed: string | null;
+  stage: TryStage;
+  /** What the card doctor predicted the loader starts; null: nothing can boot. */
+  predicted: string | null;
+  predictedVersion: string | null;
+  /** The loader did what was predicted (and the started system's kernel came up). */
+  asPredicted: boolean;
+  /** The loader's own lines, in order. */
+  loaderLines: string[];
+  seconds: number;
+  /** The whole console, kept for a bug report. */
+  logPath: string;
+  /** What about the test machine bears on the result (it has no network…), one sentence each. */
+  notes: string[];
+}
+
+/** A key the card trusts for signed images (`keys/<name>.pub`), or a key file it cannot use, and why. */
+export type TrustedKey =
+  | { file: string; ok: true; keyNumber: string; comment: string }
+  | { file: string; ok: false; problem: string };
+
+/** Who signed an image, as the loader will judge it with the card's keys. */
+export type ImageSignature =
+  | { status: 'signed'; signer: string; keyNumber: string; list: string }
+  | { status: 'unsigned' }
+  | { status: 'bad-signature' | 'unknown-key'; reason: string; list: string };
+
+export interface CardTrust {
+  keys: TrustedKey[];
+  /**
+   * How the loader treats signatures on this card (`astlinux.signed`; `preferred` once it trusts a key):
+   * off — signatures play no part (then `images` is empty: signed lists are not even read).
+   */
+  policy: 'required' | 'preferred' | 'off';
+  /** By image file name. */
+  images: { [name: string]: ImageSignature };
+  /** Key files that cannot be used, one line each. */
+  notes: string[];
 }
 
 /** The service the main process offers the window. */
@@ -320,8 +594,15 @@ export interface AstcardApi {
   updateLoader(id: string, jobId: string): Promise<CardView>;
   eject(id: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
-  /** The system's file dialog; null when cancelled or where there is none (see AppInfo.nativeDialogs). */
-  pickPath(purpose: PickPurpose): Promise<string[] | null>;
+  /**
+   * The system's file dialog; null when cancelled or where there is none (see AppInfo.nativeDialogs).
+   * `suggestedName`: the file name a save dialog proposes.
+   */
+  pickPath(purpose: PickPurpose, suggestedName?: string): Promise<string[] | null>;
+  /** One folder for the window's own file browser (null: the home folder); reads, never writes. */
+  listFolder(path: string | null, filter: FileFilterId): Promise<FolderListing>;
+  /** Paths just chosen in the window's file browser: their folders head the recent folders. */
+  rememberFolders(paths: string[]): Promise<void>;
   /** Writes every card of the batch at once; each card's line is in the report as soon as it is done. */
   runBatch(request: BatchRequest): Promise<BatchCardRecord[]>;
   /** What starting a batch under this name (and with this CSV) would go on from; reads, never writes. */
@@ -337,8 +618,26 @@ export interface AstcardApi {
   setNetwork(id: string, settings: NetworkSettings): Promise<NetworkSettings>;
   /** Writes a folder to serve for network boot: the images, their .sha1 files and astlinux.index. */
   publishImages(request: PublishRequest): Promise<PublishOutcome>;
+  /** The common settings and their labels, and the time zone names, for the settings form. */
+  settingsModel(): Promise<SettingsModel>;
+  /** The PBX settings on a card's keydisk, a keydisk file, or a new keydisk; reads, never writes. */
+  readSettings(source: SettingsSource): Promise<SettingsView>;
+  /** What saving these changes over `base` would write, and what stops it; reads nothing. */
+  previewSettings(base: SettingsBase, changes: SettingsChanges): Promise<SettingsPreview>;
+  /** Writes the changes into the card's keydisk (a writer job); refused, with nothing written, on errors. */
+  changeSettings(id: string, changes: SettingsChanges): Promise<SettingsSaved>;
+  /**
+   * Boots the card in a virtual machine (nothing on it changes) after predicting, every checksum
+   * computed, what its loader starts. The console comes as `tryConsole` events; cancelJob stops it.
+   */
+  tryCard(request: TryRequest): Promise<TryOutcome>;
+  /** The keys the card trusts and who signed each of its images. */
+  readTrust(id: string): Promise<CardTrust>;
+  /** Adds public key files (signify .pub) to the card's trusted keys, or removes keys by file or number. */
+  changeKeys(id: string, changes: { add?: string[]; remove?: string[] }): Promise<CardTrust>;
   onCardsChanged(listener: (cards: CardSummary[]) => void): () => void;
   onProgress(listener: (progress: JobProgress) => void): () => void;
+  onTryConsole(listener: (slice: TryConsole) => void): () => void;
 }
 
 /**
@@ -353,6 +652,7 @@ export interface WindowApi extends AstcardApi {
 export interface ApiEvents {
   cardsChanged: CardSummary[];
   progress: JobProgress;
+  tryConsole: TryConsole;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -378,6 +678,8 @@ export const API_METHODS = [
   'eject',
   'cancelJob',
   'pickPath',
+  'listFolder',
+  'rememberFolders',
   'runBatch',
   'checkBatch',
   'batchHistory',
@@ -386,11 +688,19 @@ export const API_METHODS = [
   'readNetwork',
   'setNetwork',
   'publishImages',
+  'settingsModel',
+  'readSettings',
+  'previewSettings',
+  'changeSettings',
+  'tryCard',
+  'readTrust',
+  'changeKeys',
 ] as const;
 
 export const API_EVENTS: { [name in ApiEventName]: `on${Capitalize<name>}` } = {
   cardsChanged: 'onCardsChanged',
   progress: 'onProgress',
+  tryConsole: 'onTryConsole',
 };
 
 type Listed = (typeof API_METHODS)[number];

@@ -24,7 +24,7 @@ import {
   scratch,
 } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
-import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+import { CHROMIUM, openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
 const dir = scratch('ui-batch');
@@ -103,7 +103,7 @@ describe.skipIf(noChromium !== null)(
       for (const card of cards) {
         await page.getByRole('navigation').getByRole('button', { name: 'Cards', exact: true }).click();
         await page.getByRole('button', { name: 'Open card image…' }).click();
-        await typePaths(page, [card]);
+        await pickPaths(page, [card]);
         await see.text(page.locator('#card-title'), basename(card));
       }
       await page.getByRole('navigation').getByRole('button', { name: 'Batch' }).click();

@@ -20,7 +20,7 @@ import {
   scratch,
 } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
-import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+import { CHROMIUM, openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
 const dir = scratch('ui');
@@ -99,7 +99,7 @@ const banner = () => ui.page.getByTestId('boot-banner');
 async function openCardImage(path: string) {
   await ui.page.getByRole('button', { name: 'Cards', exact: true }).click();
   await ui.page.getByRole('button', { name: 'Open card image…' }).click();
-  await typePaths(ui.page, [path]);
+  await pickPaths(ui.page, [path]);
   // Opening ends in that card's view: wait for it, or a later click races the navigation.
   await see.text(ui.page.locator('#card-title'), basename(path));
   await see.visible(banner());
@@ -120,7 +120,7 @@ async function prepare(
   const { page } = ui;
   await startPrepare();
   await page.getByRole('button', { name: 'Add image files…' }).click();
-  await typePaths(page, images);
+  await pickPaths(page, images);
   if (options.screenshots) await ui.screenshot('prepare-images');
   await page.getByRole('button', { name: 'Next: choose cards' }).click();
   const row = page.locator('label.pick', { hasText: target });
@@ -134,7 +134,7 @@ async function prepare(
     await page.getByRole('radio', { name: /Make a new, empty keydisk/ }).check();
   } else if (options.keydisk) {
     await page.getByRole('radio', { name: /Import a keydisk/ }).click();
-    await typePaths(page, [options.keydisk]);
+    await pickPaths(page, [options.keydisk]);
     await see.visible(page.getByText(`Import a keydisk file (kd.img): ${options.keydisk}`));
   }
   if (options.screenshots) {
@@ -166,8 +166,8 @@ describe.skipIf(noChromium !== null)(
       await ui.page.getByRole('button', { name: 'New card image…' }).click();
       await ui.page.getByRole('button', { name: 'Open card image…' }).click();
       await ui.screenshot('open-card-image-dialog');
-      await expectNoAxeViolations(ui.page, 'the path dialog');
-      await typePaths(ui.page, [card]);
+      await expectNoAxeViolations(ui.page, 'the file browser');
+      await pickPaths(ui.page, [card]);
       await see.text(banner(), 'This card is empty');
       await expectNoAxeViolations(ui.page, 'the card view of an empty card');
       await ui.page.getByRole('button', { name: '← Cards' }).click();
@@ -250,7 +250,7 @@ describe.skipIf(noChromium !== null)(
       const { page } = ui;
       const panel = page.locator('section.panel', { hasText: 'Keydisk' });
       await panel.getByRole('button', { name: 'Import…' }).click();
-      await typePaths(page, [keydisk]);
+      await pickPaths(page, [keydisk]);
       const dialog = page.getByRole('dialog');
       await see.text(dialog, 'Its keys are lost when it is replaced');
       await expectNoAxeViolations(page, 'the replace-keydisk question');
@@ -259,7 +259,7 @@ describe.skipIf(noChromium !== null)(
       expect(mtoolsRead(card, 'mbr', 'kd.img').equals(readFileSync(keydisk))).toBe(true);
       const exported = join(scratch('ui-export'), 'exported-kd.img');
       await panel.getByRole('button', { name: 'Export…' }).click();
-      await typePaths(page, [exported]);
+      await pickPaths(page, [exported]);
       await see.text(page.getByRole('status'), `The keydisk was saved as ${exported}`);
       expect(readFileSync(exported).equals(readFileSync(keydisk))).toBe(true);
     });
@@ -280,7 +280,7 @@ describe.skipIf(noChromium !== null)(
 
     test('adds a newer image by file', async () => {
       await ui.page.getByRole('button', { name: 'Add image file…' }).click();
-      await typePaths(ui.page, [newest]);
+      await pickPaths(ui.page, [newest]);
       await see.text(banner(), 'This card will boot AstLinux 1.2.0 — checksum verified', 30_000);
       await see.text(ui.page.getByRole('status'), 'Added AstLinux-1.2.0.img');
       expect(mtoolsRead(card, 'mbr', 'AstLinux-1.2.0.img').equals(readFileSync(newest))).toBe(true);
@@ -339,7 +339,7 @@ describe.skipIf(noChromium !== null)(
       await openCardImage(older);
       await startPrepare();
       await page.getByRole('button', { name: 'Add image files…' }).click();
-      await typePaths(page, [older]);
+      await pickPaths(page, [older]);
       await page.getByRole('button', { name: 'Next: choose cards' }).click();
       const row = page.locator('label.pick', { hasText: 'AstLinux-1.0.0.img' });
       await see.text(
@@ -416,7 +416,7 @@ describe.skipIf(noChromium !== null)(
         await expectNoAxeViolations(page, 'the Cards list, every drive shown');
         await startPrepare();
         await page.getByRole('button', { name: 'Add image files…' }).click();
-        await typePaths(page, [older]);
+        await pickPaths(page, [older]);
         await page.getByRole('button', { name: 'Next: choose cards' }).click();
         await see.disabled(page.locator('label.pick', { hasText: device }).getByRole('checkbox'));
         await page.locator('label.pick', { hasText: 'CF Card Adapter' }).getByRole('checkbox').check();

@@ -17,7 +17,7 @@ import {
   scratch,
 } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
-import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+import { CHROMIUM, openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
 const dir = scratch('ui-honest-batch');
@@ -58,7 +58,7 @@ const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).dig
 async function openCardImage(path: string) {
   await nav('Cards').click();
   await ui.page.getByRole('button', { name: 'Open card image…' }).click();
-  await typePaths(ui.page, [path]);
+  await pickPaths(ui.page, [path]);
   await see.text(ui.page.locator('#card-title'), basename(path));
 }
 

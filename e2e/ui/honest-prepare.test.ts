@@ -22,7 +22,7 @@ import {
   scratch,
 } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
-import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+import { CHROMIUM, openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
 const dir = scratch('ui-honest');
@@ -82,7 +82,7 @@ const sha1 = (path: string) => createHash('sha1').update(readFileSync(path)).dig
 async function openCardImage(path: string) {
   await nav('Cards').click();
   await ui.page.getByRole('button', { name: 'Open card image…' }).click();
-  await typePaths(ui.page, [path]);
+  await pickPaths(ui.page, [path]);
   await see.text(ui.page.locator('#card-title'), path.split('/').pop() as string);
 }
 
@@ -93,7 +93,7 @@ async function chooseImagesAndCard(images: string[], card: string) {
   const startOver = page.getByRole('button', { name: 'Start over' });
   if (await startOver.isVisible()) await startOver.click();
   await page.getByRole('button', { name: 'Add image files…' }).click();
-  await typePaths(page, images);
+  await pickPaths(page, images);
   await page.getByRole('button', { name: 'Next: choose cards' }).click();
   await page.locator('label.pick', { hasText: card }).getByRole('checkbox').check();
 }
@@ -116,8 +116,8 @@ describe.skipIf(noChromium !== null)(
       await expectNoAxeViolations(page, 'the card view of an empty card');
       await page.getByRole('button', { name: 'Prepare this card…' }).click();
       await page.getByRole('button', { name: 'Add image files…' }).click();
-      await expectNoAxeViolations(page, 'the path dialog');
-      await typePaths(page, [older, newer]);
+      await expectNoAxeViolations(page, 'the file browser');
+      await pickPaths(page, [older, newer]);
       await expectNoAxeViolations(page, 'Prepare: images');
       await page.getByRole('button', { name: 'Next: choose cards' }).click();
       const row = page.locator('label.pick', { hasText: 'small.img' });
@@ -137,6 +137,38 @@ describe.skipIf(noChromium !== null)(
       expect(sha1(small)).toBe(before);
     });
 
+    test('an image without a published checksum is never called verified: the card says astcard recorded it', async () => {
+      const unpublished = fakeImage(scratch('ui-unpublished'), '2.0.0', MiB, false);
+      const card = join(dir, 'recorded.img');
+      await preparedCard(card, 48 * MiB, [older, unpublished]);
+      await openCardImage(card);
+      await ui.page.getByRole('button', { name: 'Verify all' }).click();
+      await see.text(
+        banner(),
+        'This card will boot AstLinux 2.0.0 — checksum matches the one astcard recorded (none was published)',
+        30_000,
+      );
+      expect(await banner().textContent()).not.toMatch(/verified/);
+      await see.text(
+        ui.page.locator('tr', { hasText: 'AstLinux-2.0.0.img' }),
+        'matches the checksum astcard recorded (none was published)',
+      );
+      await see.text(
+        ui.page.locator('tr', { hasText: 'AstLinux-1.0.0.img' }),
+        'verified against its published checksum',
+      );
+      await ui.screenshot('card-recorded-checksum');
+      await expectNoAxeViolations(ui.page, 'the card view, an image with a recorded checksum');
+      // The card itself notes which checksum astcard computed (names in lower case), and only that one.
+      const recorded = mtoolsRead(card, 'mbr', 'astcard-recorded.txt').toString('utf8');
+      expect(recorded).toMatch(/^[0-9a-f]{40} {2}astlinux-2\.0\.0\.img$/m);
+      expect(recorded.toLowerCase()).not.toContain('astlinux-1.0.0.img');
+      const report = await inspectImageFile(card);
+      expect(report.images.find((image) => image.name === 'AstLinux-2.0.0.img')?.checksumSource).toBe(
+        'recorded',
+      );
+    });
+
     test('prepare keeps keyboard focus on the new step: each heading after Next, the result at the end', async () => {
       const { page } = ui;
       const card = join(dir, 'focus.img');
@@ -146,7 +178,7 @@ describe.skipIf(noChromium !== null)(
       const startOver = page.getByRole('button', { name: 'Start over' });
       if (await startOver.isVisible()) await startOver.click();
       await page.getByRole('button', { name: 'Add image files…' }).click();
-      await typePaths(page, [older]);
+      await pickPaths(page, [older]);
       await page.getByRole('button', { name: 'Next: choose cards' }).press('Enter');
       await see.visible(page.locator('#step-cards'));
       expect(await focusedId()).toBe('step-cards');

@@ -17,7 +17,7 @@ import {
   scratch,
 } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
-import { CHROMIUM, openUi, see, typePaths, type UiSession } from './ui-harness.js';
+import { CHROMIUM, openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const MiB = 1024 * 1024;
 const DOCS_SCREENSHOTS = resolve(import.meta.dirname, '../../docs/screenshots');
@@ -59,7 +59,7 @@ describe.skipIf(noChromium !== null)(
     test('sets two sources in order and a static address; the card fallback can be turned off and on', async () => {
       const { page } = ui;
       await page.getByRole('button', { name: 'Open card image…' }).click();
-      await typePaths(page, [card]);
+      await pickPaths(page, [card]);
       await see.text(page.locator('#card-title'), basename(card));
       await see.text(section(), 'This card boots its own images only');
       await section().getByRole('button', { name: 'Set up network boot…' }).click();
@@ -177,7 +177,7 @@ describe.skipIf(noChromium !== null)(
       await page.getByRole('button', { name: 'Publish for network boot…' }).click();
       const panel = page.getByTestId('publish-panel');
       await panel.getByRole('button', { name: 'Add images to publish…' }).click();
-      await typePaths(page, [older, newer]);
+      await pickPaths(page, [older, newer]);
       await see.count(panel.getByRole('list', { name: 'Images to publish' }).getByRole('listitem'), 2);
       await panel.getByLabel('Folder to publish into').fill(published);
       await expectNoAxeViolations(page, 'publish for network boot');

@@ -23,7 +23,17 @@ export type AppErrorCode =
   /** The batch name has a report already, and nobody said to add to it. */
   | 'batch-exists'
   /** The CSV has fewer rows left for this batch than it has cards to make. */
-  | 'not-enough-rows';
+  | 'not-enough-rows'
+  /** A request from the window does not have the shape the contract gives it. */
+  | 'bad-call'
+  /** Prepare's "Set up this PBX" values cannot be written (a value refused, or no keydisk to hold them). */
+  | 'settings-refused'
+  /** The user stopped the work before it got anywhere. */
+  | 'cancelled'
+  /** Another card is being tried: one virtual machine at a time. */
+  | 'busy'
+  /** The file browser was asked for a folder that is not there, or may not be read. */
+  | 'folder-unreadable';
 
 export class AppError extends AstcardError {
   declare readonly code: AppErrorCode;

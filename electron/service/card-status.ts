@@ -53,11 +53,12 @@ export function viewOf(card: CardSummary, report: CardReport): CardView {
     label: report.label,
     free: report.free,
     loader: { ...report.loader },
-    images: report.images.map(({ name, version, size, checksum, line, boots }) => ({
+    images: report.images.map(({ name, version, size, checksum, checksumSource, line, boots }) => ({
       name,
       version,
       size,
       checksum,
+      checksumSource,
       line,
       boots,
     })),
@@ -66,5 +67,15 @@ export function viewOf(card: CardSummary, report: CardReport): CardView {
     keydisk: { ...report.keydisk },
     problems: report.problems.map(({ code, message }) => ({ code, message })),
     quick: report.quick,
+    firmware: { ...report.firmware },
+    efi: report.efi
+      ? {
+          program: report.efi.program,
+          syslinuxVersion: report.efi.syslinuxVersion,
+          ldlinuxE64: report.efi.ldlinuxE64,
+          config: report.efi.config,
+          differences: report.efi.differences.slice(),
+        }
+      : null,
   };
 }

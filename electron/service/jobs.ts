@@ -42,6 +42,8 @@ const STEPS = new Set<string>(['waiting', 'writing', 'done', 'failed', 'refused'
 
 export class Jobs {
   private readonly running = new Map<string, AbortController>();
+  /** Each running job's end (settled either way), so a shutdown can wait for every one. */
+  private readonly ends = new Map<string, Promise<unknown>>();
   private readonly onCards = new Map<string, CardJob>();
 
   constructor(
@@ -82,6 +84,13 @@ export class Jobs {
       return entry;
     };
     for (const cardId of options.cards ?? []) claim(cardId);
+    let ended: () => void = () => {};
+    this.ends.set(
+      jobId,
+      new Promise<void>((resolve) => {
+        ended = resolve;
+      }),
+    );
     try {
       return await work({
         signal: controller.signal,
@@ -103,12 +112,26 @@ export class Jobs {
       });
     } finally {
       this.running.delete(jobId);
+      this.ends.delete(jobId);
       for (const cardId of [...claimed]) release(cardId);
+      ended();
     }
   }
 
   cancel(jobId: string): void {
     this.running.get(jobId)?.abort();
+  }
+
+  /** How many jobs are running now. */
+  get count(): number {
+    return this.running.size;
+  }
+
+  /** Cancels every running job and resolves once each has stopped at its next safe point. */
+  async stopAll(): Promise<void> {
+    const ends = [...this.ends.values()];
+    for (const controller of this.running.values()) controller.abort();
+    await Promise.all(ends);
   }
 }
 

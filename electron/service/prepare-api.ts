@@ -15,9 +15,9 @@ import type { DrivePlan } from './card-registry.js';
 import type { CardWork } from './card-work.js';
 import { jobSizes } from './job-plans.js';
 import type { Jobs } from './jobs.js';
-import { keydiskFor } from './keydisk.js';
 import { refusePrepare } from './prepare-checks.js';
 import { prepareDrivePlan } from './prepare-plan.js';
+import { keydiskWithSettings } from './prepare-settings.js';
 
 export function prepareApi(
   list: CardList,
@@ -42,12 +42,14 @@ export function prepareApi(
       );
       // Sizes known only once downloads and archives are staged are checked again then, by the same rule.
       const sizedLater = plan.plannedBytes === undefined;
+      // The PBX settings are checked and put into the keydisk now, before any card is touched.
+      const { keydisk, settings } = await keydiskWithSettings(request.keydisk, request.settings);
       return jobs.run(
         request.jobId,
         async ({ signal, progressFor, plan: planProgress, release }) => {
           planProgress(preparePhases(await jobSizes(request.images, await keydiskBytes(request))));
           // A download shows on every card it is for: each of them waits for it.
-          const staged = await stageSources(request.images, keydiskFor(request.keydisk), {
+          const staged = await stageSources(request.images, keydisk, {
             signal,
             onProgress: (progress) => {
               for (const target of targets) progressFor(target.id)(progress);
@@ -85,6 +87,7 @@ export function prepareApi(
                   loaderVersion: result.loaderVersion,
                   fatType: result.fatType,
                   label: result.label,
+                  ...(settings && result.keydisk ? { settings } : {}),
                 });
               } catch (error) {
                 outcomes.push({ cardId: target.id, ok: false, error: errorData(error) });

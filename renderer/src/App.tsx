@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { Dialogs } from './components/Dialogs.js';
+import { HelpPanel } from './components/HelpPanel.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { CardPage } from './pages/CardPage.js';
 import { CardsPage } from './pages/CardsPage.js';
@@ -12,8 +14,9 @@ export function App() {
   const preparing = usePrepare((state) => state.step === 'running');
   const batch = useBatch((state) => state.shown);
   const batchRunning = useBatch((state) => state.running);
+  const [help, setHelp] = useState(false);
   return (
-    <div className="app">
+    <div className={help ? 'app with-help' : 'app'}>
       <header className="topbar">
         <span className="brand">
           <img src="./icon.svg" alt="" width={24} height={24} />
@@ -52,7 +55,16 @@ export function App() {
             Batch
           </button>
         </nav>
+        <button
+          type="button"
+          className={help ? 'tab tab-now help-button' : 'tab help-button'}
+          aria-expanded={help}
+          onClick={() => setHelp(!help)}
+        >
+          Help
+        </button>
       </header>
+      {help ? <HelpPanel onClose={() => setHelp(false)} /> : null}
       {batch ? <BatchPage /> : null}
       {!batch && place === 'cards' ? <CardsPage /> : null}
       {!batch && place === 'card' ? <CardPage /> : null}

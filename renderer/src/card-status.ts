@@ -52,6 +52,7 @@ const JOB_WORDS: Record<CardJobKind, string> = {
   'loader-update': 'Loader being updated',
   batch: 'Being written by a batch',
   station: 'Being written by the station',
+  try: 'Being tried in a test machine',
 };
 
 export function jobStatus(job: CardJob): StatusLine {

@@ -1,4 +1,4 @@
-/** The window's one door to the app: `window.api` (Electron's preload, or the dev/test bridge's shim). */
+/** The window's one door to the app: `window.api` (Electron's preload, or the WebSocket of `astcard ui`). */
 import type { ApiError, AppInfo, AstcardApi, WindowApi } from '../../../shared/api.js';
 import { toApiError } from '../../../shared/api-transport.js';
 import { connectBridge } from './bridge-client.js';

@@ -1,6 +1,7 @@
 /**
- * `window.api` in an ordinary browser: the same contract over the dev/test bridge's WebSocket. The bridge
- * put its token in the page address; without it there is nothing to talk to.
+ * `window.api` in an ordinary browser: the same contract over the WebSocket of `astcard ui`. The page's
+ * address starts with the server's token (`/<token>/`), so the socket beside it (`/<token>/api`) carries
+ * the token too; a page opened any other way was never served.
  */
 import type { AstcardApi } from '../../../shared/api.js';
 import {
@@ -11,14 +12,21 @@ import {
 } from '../../../shared/api-transport.js';
 
 export async function connectBridge(location: Location): Promise<AstcardApi> {
-  const token = new URLSearchParams(location.search).get('token');
-  if (!token) throw new Error('This page needs the address the astcard bridge printed (it carries a token).');
-  const socket = new WebSocket(`ws://${location.host}/api?token=${encodeURIComponent(token)}`);
+  if (location.protocol !== 'http:') throw new Error('Open the address astcard printed when it started.');
+  const address = new URL('api', location.href);
+  address.protocol = 'ws:';
+  address.search = '';
+  address.hash = '';
+  const socket = new WebSocket(address.href);
   await new Promise<void>((opened, failed) => {
     socket.addEventListener('open', () => opened(), { once: true });
-    socket.addEventListener('error', () => failed(new Error('The astcard bridge is not answering.')), {
-      once: true,
-    });
+    socket.addEventListener(
+      'error',
+      () => failed(new Error('astcard is not answering. Is it still running?')),
+      {
+        once: true,
+      },
+    );
   });
   let nextId = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();

@@ -62,6 +62,13 @@ function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
     );
   }
   const version = `AstLinux ${boot.version ?? boot.image}`;
+  // "Verified" only against a checksum someone published or signed; one astcard computed itself when it
+  // copied the file proves the copy, not the download.
+  const source = view.images.find((image) => image.name === boot.image)?.checksumSource ?? null;
+  const checked =
+    source === 'recorded'
+      ? 'checksum matches the one astcard recorded (none was published)'
+      : 'checksum verified';
   if (!boot.verified) {
     return (
       <Banner tone="neutral" title={`This card will boot ${version}`}>
@@ -76,7 +83,7 @@ function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
   );
   if (newerBad.length > 0) {
     return (
-      <Banner tone="warning" title={`This card will boot ${version} — checksum verified`}>
+      <Banner tone="warning" title={`This card will boot ${version} — ${checked}`}>
         {newerBad
           .map((image) => `${image.name} ${CHECKSUM_WORDS[image.checksum]}, so the loader skips it.`)
           .join(' ')}{' '}
@@ -88,7 +95,7 @@ function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
     (problem) => problem.code.startsWith('loader') || problem.code.startsWith('syslinux'),
   );
   return (
-    <Banner tone={trouble ? 'warning' : 'good'} title={`This card will boot ${version} — checksum verified`}>
+    <Banner tone={trouble ? 'warning' : 'good'} title={`This card will boot ${version} — ${checked}`}>
       {trouble ? trouble.message : `The loader picks ${boot.image}, the newest image that passes its check.`}
     </Banner>
   );

@@ -1,5 +1,24 @@
-import type { CardImage } from '../../../shared/api.js';
+import type { CardImage, ChecksumSource, ImageSignature } from '../../../shared/api.js';
 import { formatBytes } from '../format.js';
+import { signerName } from './signer-name.js';
+import './signatures.css';
+
+/** A checksum that matched says what it was checked against: only a published or signed one proves the download. */
+const MATCHED: Record<ChecksumSource, string> = {
+  published: '✓ verified against its published checksum',
+  signed: '✓ verified against its signed checksum list',
+  recorded: '✓ matches the checksum astcard recorded (none was published)',
+};
+
+function checksumWords(image: CardImage): { text: string; tone: string } {
+  if (image.checksum === 'ok' && image.checksumSource) {
+    return {
+      text: MATCHED[image.checksumSource],
+      tone: image.checksumSource === 'recorded' ? 'neutral' : 'good',
+    };
+  }
+  return CHECKSUM[image.checksum];
+}
 
 const CHECKSUM: Record<CardImage['checksum'], { text: string; tone: string }> = {
   ok: { text: '✓ verified', tone: 'good' },
@@ -9,14 +28,35 @@ const CHECKSUM: Record<CardImage['checksum'], { text: string; tone: string }> = 
   unverified: { text: 'not checked yet', tone: 'neutral' },
 };
 
+/** Who signed an image, in the image list's words; the reason of a bad one is in its title. */
+function SignatureCell({ signature }: { signature: ImageSignature | undefined }) {
+  if (!signature || signature.status === 'unsigned') return <td className="tone-neutral">unsigned</td>;
+  if (signature.status === 'signed') {
+    return (
+      <td className="tone-good" title={`key ${signature.keyNumber}, in ${signature.list}`}>
+        ✓ {signerName(signature.signer) || `key ${signature.keyNumber}`}
+      </td>
+    );
+  }
+  return (
+    <td className="tone-bad" title={signature.reason}>
+      {signature.status === 'bad-signature' ? '✗ bad signature' : '✗ unknown key'}
+      <span className="visually-hidden">: {signature.reason}</span>
+    </td>
+  );
+}
+
 export function ImagesTable({
   images,
   busy,
   onRemove,
+  signatures = null,
 }: {
   images: CardImage[];
   busy: boolean;
   onRemove: (image: CardImage) => void;
+  /** Who signed each image, when the card looks at signatures at all (null: it does not). */
+  signatures?: Record<string, ImageSignature> | null;
 }) {
   if (images.length === 0) return <p className="muted">No AstLinux images on this card yet.</p>;
   return (
@@ -30,6 +70,7 @@ export function ImagesTable({
             Size
           </th>
           <th scope="col">Checksum</th>
+          {signatures ? <th scope="col">Signed by</th> : null}
           <th scope="col">Boots</th>
           <th scope="col">
             <span className="visually-hidden">Actions</span>
@@ -38,13 +79,14 @@ export function ImagesTable({
       </thead>
       <tbody>
         {images.map((image) => {
-          const checksum = CHECKSUM[image.checksum];
+          const checksum = checksumWords(image);
           return (
             <tr key={image.name} className={image.boots ? 'row-boots' : undefined} title={image.line}>
               <td className="version">{image.version ?? '—'}</td>
               <td>{image.name}</td>
               <td className="num">{formatBytes(image.size)}</td>
               <td className={`tone-${checksum.tone}`}>{checksum.text}</td>
+              {signatures ? <SignatureCell signature={signatures[image.name]} /> : null}
               <td>{image.boots ? <span className="pill">▶ boots</span> : ''}</td>
               <td className="num">
                 <button

@@ -3,9 +3,13 @@ import type { CardView } from '../../../shared/api.js';
 import { api } from '../api/api.js';
 import { BootBanner } from '../components/BootBanner.js';
 import { ErrorNote, Notice } from '../components/ErrorNote.js';
+import { FIRMWARE_PROBLEM, FirmwareLine } from '../components/FirmwareLine.js';
 import { FreeSpaceBar, ImagesTable } from '../components/ImagesTable.js';
+import { KeysPanel } from '../components/KeysPanel.js';
 import { NetworkSources } from '../components/NetworkSources.js';
 import { ProgressView } from '../components/ProgressView.js';
+import { SettingsPanel } from '../components/settings/SettingsPanel.js';
+import { TryPanel } from '../components/try/TryPanel.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
 import { useCards } from '../stores/cards-store.js';
@@ -13,6 +17,8 @@ import { choosePaths, confirm } from '../stores/dialogs-store.js';
 import { useNetwork } from '../stores/network-store.js';
 import { usePlace } from '../stores/place-store.js';
 import { usePrepare } from '../stores/prepare-store.js';
+import { useTrust } from '../stores/trust-store.js';
+import { isRunning, useTry } from '../stores/try-store.js';
 
 /** One card: what it will boot, its images, its space and keydisk, and what can be done to it. */
 export function CardPage() {
@@ -20,7 +26,9 @@ export function CardPage() {
   const { view } = state;
   const listed = useCards((cards) => cards.cards.find((card) => card.id === state.id));
   const [dragging, setDragging] = useState(false);
-  const busy = state.busy !== null;
+  // A try holds the card: nothing may change it between the prediction and the boot.
+  const trying = useTry((tries) => tries.run?.cardId === state.id && isRunning(tries.run));
+  const busy = state.busy !== null || trying;
 
   const onDrop = (event: React.DragEvent) => {
     event.preventDefault();
@@ -78,7 +86,14 @@ export function CardPage() {
       {state.error ? <ErrorNote error={state.error} onDismiss={state.dismiss} /> : null}
       {state.notice ? <Notice text={state.notice} onDismiss={state.dismiss} /> : null}
       {state.loading ? <p className="muted">Reading the card…</p> : null}
-      {view ? <CardBody view={view} busy={busy} /> : <CardWorkProgress />}
+      {view ? (
+        <CardBody view={view} busy={busy} />
+      ) : trying && state.id ? (
+        // Opened while this window tries the card: the card is read once the try lets it go.
+        <TryPanel cardId={state.id} />
+      ) : (
+        <CardWorkProgress />
+      )}
     </main>
   );
 }
@@ -113,6 +128,8 @@ function CardWorkProgress() {
 function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
   const state = useCard();
   const network = useNetwork((network) => (network.cardId === view.card.id ? network.settings : null));
+  const trust = useTrust((trust) => (trust.cardId === view.card.id ? trust.trust : null));
+  const attention = view.problems.filter((problem) => !FIRMWARE_PROBLEM.test(problem.code));
   const [url, setUrl] = useState('');
   const prepareThis = () => {
     usePrepare.getState().reset(view.card.id);
@@ -134,6 +151,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
   return (
     <>
       <BootBanner view={view} checking={state.verifyJob !== null} network={network} />
+      <FirmwareLine view={view} busy={busy} onUpdateLoader={() => void state.updateLoader()} />
       <CardWorkProgress />
       {!view.astlinux ? (
         <div className="actions">
@@ -169,7 +187,12 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
                 </button>
               </div>
             </div>
-            <ImagesTable images={view.images} busy={busy} onRemove={(image) => void remove(image.name)} />
+            <ImagesTable
+              images={view.images}
+              busy={busy}
+              onRemove={(image) => void remove(image.name)}
+              signatures={trust && trust.policy !== 'off' ? trust.images : null}
+            />
             <form
               className="inline-form"
               onSubmit={(event) => {
@@ -193,6 +216,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
             </form>
             <p className="muted small">Or drop image files anywhere on this window.</p>
           </section>
+          <TryPanel cardId={view.card.id} disabled={busy} />
           <div className="columns">
             <section className="panel" aria-labelledby="space-title">
               <h2 id="space-title">Space</h2>
@@ -201,12 +225,14 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
             <KeydiskPanel view={view} busy={busy} />
             <LoaderPanel view={view} busy={busy} />
           </div>
+          <SettingsPanel view={view} busy={busy} />
           <NetworkSources view={view} busy={busy} />
-          {view.problems.length > 0 && view.boot?.verified !== false ? (
+          <KeysPanel view={view} busy={busy} />
+          {attention.length > 0 && view.boot?.verified !== false ? (
             <section className="panel" aria-labelledby="problems-title">
               <h2 id="problems-title">What needs attention</h2>
               <ul className="problems">
-                {view.problems.map((problem) => (
+                {attention.map((problem) => (
                   <li key={problem.code + problem.message}>{problem.message}</li>
                 ))}
               </ul>

@@ -5,16 +5,18 @@ import { useFocusOnMount } from '../focus.js';
 import { useCards } from '../stores/cards-store.js';
 import { type PrepareStep, usePrepare } from '../stores/prepare-store.js';
 import { DoneStep } from './PrepareResult.js';
+import { SetupStep } from './PrepareSetup.js';
 import { CardsStep, ImagesStep, OptionsStep } from './PrepareSteps.js';
 
 const STEPS: Array<{ step: PrepareStep; label: string }> = [
   { step: 'images', label: 'Images' },
   { step: 'cards', label: 'Cards' },
   { step: 'options', label: 'Options' },
+  { step: 'setup', label: 'Set up (optional)' },
   { step: 'running', label: 'Write' },
 ];
 
-/** Prepare a new card: choose images → choose cards → options → go, then the result. */
+/** Prepare a new card: choose images → choose cards → options → (set up this PBX) → go, then the result. */
 export function PreparePage() {
   const step = usePrepare((state) => state.step);
   // Leaving Prepare: the card list goes back to the plain rules (no "too small" for images not chosen).
@@ -26,6 +28,7 @@ export function PreparePage() {
     },
     [],
   );
+  const settingsChosen = usePrepare((state) => state.settings !== null);
   const failed = usePrepare(
     (state) => state.step === 'done' && (state.results ?? []).some((result) => !result.ok),
   );
@@ -40,7 +43,7 @@ export function PreparePage() {
     <main className="page" aria-labelledby="prepare-title">
       <div className="page-head">
         <h1 id="prepare-title">Prepare a new card</h1>
-        {step === 'cards' || step === 'options' ? (
+        {step === 'cards' || step === 'options' || step === 'setup' ? (
           <button type="button" className="button-quiet" onClick={() => usePrepare.getState().reset()}>
             Start over
           </button>
@@ -49,17 +52,19 @@ export function PreparePage() {
       <ol className="stepper" aria-label="Steps">
         {STEPS.map((entry, index) => {
           const state = index < at ? 'done' : index === at ? (failed ? 'failed' : 'now') : 'later';
+          // An optional step passed by says so, rather than wearing a tick for work not done.
+          const skipped = entry.step === 'setup' && state === 'done' && !settingsChosen;
           return (
             <li
               key={entry.step}
-              className={state === 'later' ? undefined : `step-${state}`}
+              className={state === 'later' ? undefined : `step-${skipped ? 'skipped' : state}`}
               aria-current={index === at ? 'step' : undefined}
             >
               <span className="step-number" aria-hidden="true">
-                {state === 'done' ? '✓' : state === 'failed' ? '✕' : index + 1}
+                {skipped ? '–' : state === 'done' ? '✓' : state === 'failed' ? '✕' : index + 1}
               </span>
-              {entry.label}
-              {state === 'done' || state === 'failed' ? (
+              {skipped ? 'Set up (skipped)' : entry.label}
+              {(state === 'done' && !skipped) || state === 'failed' ? (
                 <span className="visually-hidden"> ({state})</span>
               ) : null}
             </li>
@@ -69,6 +74,7 @@ export function PreparePage() {
       {step === 'images' ? <ImagesStep /> : null}
       {step === 'cards' ? <CardsStep /> : null}
       {step === 'options' ? <OptionsStep /> : null}
+      {step === 'setup' ? <SetupStep /> : null}
       {step === 'running' ? <RunningStep /> : null}
       {step === 'done' ? <DoneStep /> : null}
     </main>

@@ -2,11 +2,13 @@ import { useState } from 'react';
 import type { CardSummary, PreparedCard } from '../../../shared/api.js';
 import { api } from '../api/api.js';
 import { ErrorNote } from '../components/ErrorNote.js';
+import { TryPanel } from '../components/try/TryPanel.js';
 import { useFocusOnMount } from '../focus.js';
 import { formatBytes } from '../format.js';
 import { useCard } from '../stores/card-store.js';
 import { useCards } from '../stores/cards-store.js';
 import { usePrepare } from '../stores/prepare-store.js';
+import { isRunning, useTry } from '../stores/try-store.js';
 
 /** The end of Prepare: per card, what was written and read back, or why it failed; Eject. */
 export function DoneStep() {
@@ -62,6 +64,7 @@ export function DoneStep() {
 function ResultCard({ result, card }: { result: PreparedCard; card: CardSummary | undefined }) {
   const [ejected, setEjected] = useState(false);
   const [ejectError, setEjectError] = useState<string | null>(null);
+  const trying = useTry((state) => state.run?.cardId === result.cardId && isRunning(state.run));
   const name = card?.title ?? result.cardId;
   return (
     <article className={`panel result ${result.ok ? 'result-ok' : 'result-bad'}`}>
@@ -79,6 +82,12 @@ function ResultCard({ result, card }: { result: PreparedCard; card: CardSummary 
               ✓ AstLinux loader {result.loaderVersion}, FAT{result.fatType} “{result.label}”
             </li>
             <li>{result.keydisk ? '✓ Keydisk copied' : 'No keydisk'}</li>
+            {result.settings ? (
+              <li data-testid="prepared-settings">
+                ✓ PBX settings {result.settings.changed.join(', ')} in{' '}
+                {result.settings.file.replace(/^\//, '')} on the keydisk
+              </li>
+            ) : null}
           </ul>
           <div className="actions">
             <button type="button" onClick={() => void useCard.getState().open(result.cardId)}>
@@ -87,7 +96,7 @@ function ResultCard({ result, card }: { result: PreparedCard; card: CardSummary 
             <button
               type="button"
               className="button-primary"
-              disabled={ejected}
+              disabled={ejected || trying}
               onClick={async () => {
                 try {
                   await api().eject(result.cardId);
@@ -101,6 +110,7 @@ function ResultCard({ result, card }: { result: PreparedCard; card: CardSummary 
             </button>
           </div>
           {ejectError ? <ErrorNote error={{ code: 'eject-failed', message: ejectError }} /> : null}
+          {ejected ? null : <TryPanel cardId={result.cardId} headingLevel={3} />}
         </>
       ) : result.error ? (
         <ErrorNote error={result.error} />

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { SettingsChanges } from '../../../shared/api.js';
 import { api } from '../api/api.js';
 import { cardLine, cardPlace } from '../card-status.js';
 import { ErrorNote } from '../components/ErrorNote.js';
@@ -270,6 +271,11 @@ export function OptionsStep() {
           <strong>Erases</strong>{' '}
           {chosen.map((card) => `${card.title} (${formatBytes(card.size)})`).join(', ')}
         </p>
+        {state.settings ? (
+          <p data-testid="prepare-settings-summary">
+            <strong>PBX settings</strong> {settingsWords(state.settings)}
+          </p>
+        ) : null}
       </div>
       {state.error ? (
         <ErrorNote error={state.error} onDismiss={() => usePrepare.setState({ error: null })} />
@@ -278,10 +284,22 @@ export function OptionsStep() {
         <button type="button" onClick={() => state.setStep('cards')}>
           Back
         </button>
-        <button type="button" className="button-danger" onClick={() => void state.start(cards)}>
-          Erase and prepare {chosen.length === 1 ? 'the card' : `${chosen.length} cards`}
-        </button>
+        <div className="actions">
+          <button type="button" onClick={() => state.setStep('setup')}>
+            {state.settings ? 'Change the PBX settings…' : 'Set up this PBX…'}
+          </button>
+          <button type="button" className="button-danger" onClick={() => void state.start(cards)}>
+            Erase and prepare {chosen.length === 1 ? 'the card' : `${chosen.length} cards`}
+          </button>
+        </div>
       </div>
     </section>
   );
+}
+
+/** The settings chosen for the keydisk, in a line: what is set, and what goes back to its default. */
+function settingsWords(settings: SettingsChanges): string {
+  const set = Object.entries(settings.set).map(([name, value]) => `${name}=${value}`);
+  const unset = settings.unset.map((name) => `${name} back to its default`);
+  return [...set, ...unset].join(', ');
 }

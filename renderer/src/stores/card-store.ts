@@ -41,6 +41,11 @@ const FOUND: Record<CardJobKind, { label: string; cancellable: boolean; note: st
     cancellable: false,
     note: 'The station can be stopped on the Batch screen. The card is read again when it is done.',
   },
+  try: {
+    label: 'Being tried in a test machine',
+    cancellable: true,
+    note: 'Nothing on the card changes. The card is read again when the try is over.',
+  },
 };
 
 /** Resolves once the card is no longer worked on by that job (or is gone from the list). */

@@ -15,20 +15,19 @@ export interface ConfirmRequest {
   danger?: boolean;
 }
 
-export interface PathRequest {
+/** A file to choose in the window's own file browser (a browser has no system dialog to show). */
+export interface PickRequest {
   purpose: PickPurpose;
-  title: string;
-  hint: string;
-  /** Allows several, one per line. */
-  multiple: boolean;
+  /** For saving: the file name proposed. */
+  suggestedName?: string;
 }
 
 interface DialogsState {
   confirm: (ConfirmRequest & { resolve(answer: string | null): void }) | null;
-  path: (PathRequest & { resolve(paths: string[] | null): void }) | null;
+  pick: (PickRequest & { resolve(paths: string[] | null): void }) | null;
 }
 
-export const useDialogs = create<DialogsState>(() => ({ confirm: null, path: null }));
+export const useDialogs = create<DialogsState>(() => ({ confirm: null, pick: null }));
 
 /** Resolves to the typed name (or '' when none was needed) when confirmed, null when not. */
 export function confirm(request: ConfirmRequest): Promise<string | null> {
@@ -45,35 +44,29 @@ export function confirm(request: ConfirmRequest): Promise<string | null> {
   );
 }
 
-const PATH_TEXT: Record<PickPurpose, Omit<PathRequest, 'purpose'>> = {
-  image: {
-    title: 'Choose AstLinux images',
-    hint: 'Full path of an image (AstLinux-1.2.3.img), a .tar.gz or .zip — one per line',
-    multiple: true,
-  },
-  'card-image': { title: 'Open a card image', hint: 'Full path of the card image file', multiple: false },
-  keydisk: { title: 'Choose a keydisk', hint: 'Full path of the kd.img file', multiple: false },
-  'save-keydisk': { title: 'Save the keydisk as', hint: 'Full path of the new file', multiple: false },
-  'publish-folder': {
-    title: 'Choose the folder to publish into',
-    hint: 'Full path of the folder your web, FTP, TFTP or NFS server serves (made if missing)',
-    multiple: false,
-  },
-};
-
-/** The system's file dialog under Electron; a path field where there is none (the browser bridge). */
-export async function choosePaths(purpose: PickPurpose): Promise<string[] | null> {
-  if (appInfo().nativeDialogs) return api().pickPath(purpose);
-  return new Promise((resolve) =>
+/**
+ * The system's file dialog under Electron; in a browser, the window's own file browser, which lists the
+ * computer's folders through the API (home first, recent folders, filtered for what is being chosen).
+ * Null when nothing was chosen.
+ */
+export async function choosePaths(purpose: PickPurpose, suggestedName?: string): Promise<string[] | null> {
+  if (appInfo().nativeDialogs) return api().pickPath(purpose, suggestedName);
+  const paths = await new Promise<string[] | null>((resolve) =>
     useDialogs.setState({
-      path: {
+      pick: {
         purpose,
-        ...PATH_TEXT[purpose],
-        resolve: (paths) => {
-          useDialogs.setState({ path: null });
-          resolve(paths && paths.length > 0 ? paths : null);
+        ...(suggestedName ? { suggestedName } : {}),
+        resolve: (chosen) => {
+          useDialogs.setState({ pick: null });
+          resolve(chosen && chosen.length > 0 ? chosen : null);
         },
       },
     }),
   );
+  // Next time, the folders just used are offered first; losing that list costs nothing but a click.
+  if (paths)
+    void api()
+      .rememberFolders(paths)
+      .catch(() => undefined);
+  return paths;
 }

@@ -1,10 +1,16 @@
-/** The Prepare steps: images → cards → options → go → result. */
+/** The Prepare steps: images → cards → options → (set up this PBX) → go → result. */
 import { create } from 'zustand';
-import type { ApiError, CardSummary, KeydiskChoice, PreparedCard } from '../../../shared/api.js';
+import type {
+  ApiError,
+  CardSummary,
+  KeydiskChoice,
+  PreparedCard,
+  SettingsChanges,
+} from '../../../shared/api.js';
 import { api, asApiError, newJobId } from '../api/api.js';
 import { confirm } from './dialogs-store.js';
 
-export type PrepareStep = 'images' | 'cards' | 'options' | 'running' | 'done';
+export type PrepareStep = 'images' | 'cards' | 'options' | 'setup' | 'running' | 'done';
 
 interface PrepareState {
   step: PrepareStep;
@@ -12,6 +18,8 @@ interface PrepareState {
   cards: string[];
   keydisk: KeydiskChoice;
   layout: 'mbr' | 'superfloppy';
+  /** "Set up this PBX": the settings to write into the keydisk; null when the step was left alone. */
+  settings: SettingsChanges | null;
   jobId: string | null;
   results: PreparedCard[] | null;
   error: ApiError | null;
@@ -21,6 +29,7 @@ interface PrepareState {
   toggleCard(id: string): void;
   setKeydisk(choice: KeydiskChoice): void;
   setLayout(layout: 'mbr' | 'superfloppy'): void;
+  setSettings(settings: SettingsChanges | null): void;
   start(allCards: CardSummary[]): Promise<void>;
   /** The same images and options again, onto the cards that failed (those that made it are left alone). */
   retry(allCards: CardSummary[]): Promise<void>;
@@ -33,6 +42,7 @@ const initial = {
   cards: [] as string[],
   keydisk: { mode: 'none' } as KeydiskChoice,
   layout: 'mbr' as const,
+  settings: null,
   jobId: null,
   results: null,
   error: null,
@@ -50,6 +60,7 @@ export const usePrepare = create<PrepareState>((set, get) => ({
     })),
   setKeydisk: (keydisk) => set({ keydisk }),
   setLayout: (layout) => set({ layout }),
+  setSettings: (settings) => set({ settings }),
   reset: (preselected) => set({ ...initial, cards: preselected ? [preselected] : [] }),
   async retry(allCards) {
     const failed = (get().results ?? []).filter((result) => !result.ok).map((result) => result.cardId);
@@ -84,10 +95,13 @@ export const usePrepare = create<PrepareState>((set, get) => ({
         keydisk: state.keydisk,
         layout: state.layout,
         typedNames,
+        ...(state.settings ? { settings: state.settings } : {}),
       });
       set({ step: 'done', results });
     } catch (error) {
-      set({ step: 'options', error: asApiError(error) });
+      // Back where the refused choice was made: a refused setting on the setup step, the rest on options.
+      const refusedSettings = asApiError(error).code === 'settings-refused' && state.settings !== null;
+      set({ step: refusedSettings ? 'setup' : 'options', error: asApiError(error) });
     }
   },
 }));

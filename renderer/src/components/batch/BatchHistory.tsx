@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { BatchHistoryEntry } from '../../../../shared/api.js';
 import { formatBytes } from '../../format.js';
 import { useBatch } from '../../stores/batch-store.js';
+import { choosePaths } from '../../stores/dialogs-store.js';
 import { Notice } from '../ErrorNote.js';
 
 /** Reports of the batches written so far, each with its cards and an export. */
@@ -62,6 +63,19 @@ export function BatchHistory() {
                 placeholder="/path/to/report.csv"
               />
             </label>
+            <button
+              type="button"
+              onClick={async () => {
+                const [chosen] = (await choosePaths('save-report', `${entry.name}.${format}`)) ?? [];
+                if (!chosen) return;
+                setPath(chosen);
+                // A name ending in .json or .csv says the format too.
+                const ending = /\.(csv|json)$/i.exec(chosen)?.[1]?.toLowerCase();
+                if (ending === 'csv' || ending === 'json') setFormat(ending);
+              }}
+            >
+              Choose file…
+            </button>
             <select
               aria-label="Report format"
               value={format}

@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { useBatch } from '../../stores/batch-store.js';
 import { useCards } from '../../stores/cards-store.js';
+import { TryPanel } from '../try/TryPanel.js';
 import { CardRow } from './CardRow.js';
 
 /** A running (or finished) batch: one row per chosen card, and Cancel. */
@@ -9,6 +11,12 @@ export function BatchRun() {
   const ids = state.results ? state.results.map((record) => record.target) : state.chosen;
   const done = state.results?.filter((record) => record.verified).length ?? 0;
   const failed = (state.results?.length ?? 0) - done;
+  // A finished batch's verified card can be tried, while it is still plugged in (or its image file open).
+  const [trying, setTrying] = useState<string | null>(null);
+  const canTry = (id: string) =>
+    !state.running &&
+    state.results?.some((record) => record.target === id && record.verified) === true &&
+    cards.some((card) => card.id === id);
   return (
     <section aria-labelledby="batch-run">
       <h2 id="batch-run">
@@ -22,6 +30,11 @@ export function BatchRun() {
             <th>Card</th>
             <th>Keydisk</th>
             <th style={{ width: '55%' }}>Progress</th>
+            {state.results ? (
+              <th>
+                <span className="visually-hidden">Try</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -31,10 +44,14 @@ export function BatchRun() {
               title={cards.find((card) => card.id === id)?.title ?? id}
               progress={state.progress[id]}
               record={state.results?.find((record) => record.target === id)}
+              {...(state.results
+                ? { onTry: canTry(id) ? () => setTrying(id) : null, tryChosen: trying === id }
+                : {})}
             />
           ))}
         </tbody>
       </table>
+      {trying && canTry(trying) ? <TryPanel key={trying} cardId={trying} /> : null}
       <div className="actions">
         {state.running ? (
           <button type="button" className="button-quiet" onClick={() => void state.cancel()}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useBatch } from '../../stores/batch-store.js';
 import { useCards, visibleCards } from '../../stores/cards-store.js';
+import { choosePaths } from '../../stores/dialogs-store.js';
 import { NameCheck } from './BatchNameCheck.js';
 import { whatIsMissing } from './batch-ready.js';
 import { CardChoice } from './CardChoice.js';
@@ -50,14 +51,30 @@ export function BatchSetup() {
         <input value={state.name} onChange={(event) => state.set({ name: event.target.value })} />
       </label>
       <NameCheck />
-      <label className="field">
-        Images (one file or address a line)
-        <textarea
-          rows={2}
-          value={state.images}
-          onChange={(event) => state.set({ images: event.target.value })}
-        />
-      </label>
+      <div className="inline-form">
+        <label className="field grow">
+          Images (one file or address a line)
+          <textarea
+            rows={2}
+            value={state.images}
+            onChange={(event) => state.set({ images: event.target.value })}
+          />
+        </label>
+        <button
+          type="button"
+          onClick={async () => {
+            const paths = await choosePaths('image');
+            if (!paths) return;
+            const lines = useBatch
+              .getState()
+              .images.split('\n')
+              .filter((line) => line.trim() !== '');
+            state.set({ images: [...lines, ...paths.filter((path) => !lines.includes(path))].join('\n') });
+          }}
+        >
+          Choose images…
+        </button>
+      </div>
       <fieldset className="field">
         <legend>Keydisk on each card</legend>
         {(
@@ -78,19 +95,41 @@ export function BatchSetup() {
           </label>
         ))}
         {state.keydisk === 'template' ? (
-          <label className="field">
-            Keydisk template (kd.img)
-            <input
-              value={state.templatePath}
-              onChange={(event) => state.set({ templatePath: event.target.value })}
-            />
-          </label>
+          <div className="inline-form">
+            <label className="field grow">
+              Keydisk template (kd.img)
+              <input
+                value={state.templatePath}
+                onChange={(event) => state.set({ templatePath: event.target.value })}
+              />
+            </label>
+            <button
+              type="button"
+              onClick={async () => {
+                const [path] = (await choosePaths('keydisk')) ?? [];
+                if (path) state.set({ templatePath: path });
+              }}
+            >
+              Choose keydisk…
+            </button>
+          </div>
         ) : null}
       </fieldset>
-      <label className="field">
-        Per-card values (CSV with hostname, ip, gateway…; optional)
-        <input value={state.csvPath} onChange={(event) => state.set({ csvPath: event.target.value })} />
-      </label>
+      <div className="inline-form">
+        <label className="field grow">
+          Per-card values (CSV with hostname, ip, gateway…; optional)
+          <input value={state.csvPath} onChange={(event) => state.set({ csvPath: event.target.value })} />
+        </label>
+        <button
+          type="button"
+          onClick={async () => {
+            const [path] = (await choosePaths('csv')) ?? [];
+            if (path) state.set({ csvPath: path });
+          }}
+        >
+          Choose CSV…
+        </button>
+      </div>
       {station ? <StationRules /> : <CardChoice cards={cards} />}
       {confirming && ready ? (
         <div className="note note-warn" role="alertdialog" aria-label="Confirm batch">

@@ -10,10 +10,15 @@ export function CardRow({
   title,
   progress,
   record,
+  onTry,
+  tryChosen = false,
 }: {
   title: string;
   progress?: JobProgress;
   record?: BatchCardRecord;
+  /** A finished batch: the card can be tried (a function), or not (null); undefined while it runs. */
+  onTry?: (() => void) | null;
+  tryChosen?: boolean;
 }) {
   const state = record ? (record.verified ? 'done' : 'failed') : (progress?.phase ?? 'waiting');
   // 100 % only once the card is verified: the last phase's end is not yet the card's.
@@ -48,6 +53,15 @@ export function CardRow({
         )}
         <span className={state === 'failed' ? 'tone-bad' : 'muted'}>{status}</span>
       </td>
+      {onTry !== undefined ? (
+        <td className="num">
+          {onTry ? (
+            <button type="button" disabled={tryChosen} onClick={onTry} aria-label={`Try ${title}`}>
+              Try
+            </button>
+          ) : null}
+        </td>
+      ) : null}
     </tr>
   );
 }
