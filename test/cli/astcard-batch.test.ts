@@ -55,6 +55,42 @@ writeFileSync(
 );
 
 describe('astcard batch', () => {
+  it('never makes a new card image over a file with contents without --yes, nor ever over its own image', async () => {
+    const kept = join(dir, 'kept.img');
+    writeFileSync(kept, 'a file someone needs\n');
+    const before = readFileSync(image);
+    const refused = await astcard([
+      'batch',
+      kept,
+      '--size',
+      '40M',
+      '--image',
+      image,
+      '--report',
+      join(dir, 'r1'),
+    ]);
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(
+      /kept\.img already exists and is not empty; .*Nothing was written\. .*add --yes/,
+    );
+    expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
+    // Even with --yes, the image the batch copies is not a card to erase.
+    const own = await astcard([
+      'batch',
+      image,
+      '--size',
+      '40M',
+      '--image',
+      image,
+      '--report',
+      join(dir, 'r2'),
+      '--yes',
+    ]);
+    expect(own.status, own.stderr).toBe(1);
+    expect(own.stderr).toMatch(/is also one of the sources/);
+    expect(readFileSync(image).equals(before)).toBe(true);
+  }, 120_000);
+
   it('prepares three new card images with their own keydisks and writes the report', async () => {
     const cards = ['a', 'b', 'c'].map((name) => join(dir, `${name}.img`));
     const report = join(dir, 'report');

@@ -90,7 +90,7 @@ describe('astcard prepare --size', () => {
     const refused = astcard('prepare', target, '--size', '64M', '--image', source);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(
-      /already exists and is not empty; .*Nothing was written\. .*add --force to replace it/,
+      /already exists and is not empty; .*Nothing was written\. .*add --yes to replace it/,
     );
     expect(readFileSync(target, 'utf8')).toBe('a file the user still wants\n');
 

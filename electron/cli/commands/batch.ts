@@ -70,7 +70,11 @@ export const batch: Command = {
     const keydisk = template ? (rows ? { template, rows } : { data: template }) : null;
     const signal = cancelOnInterrupt();
     const station = values.station ? stationArguments(values) : null;
-    const targets = station ? [] : await batchTargets(positionals, values);
+    // Every file the batch reads: none of them may be replaced by a new card image.
+    const sources = [...values.image, values['keydisk-template'], values.csv].filter(
+      (source): source is string => typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source),
+    );
+    const targets = station ? [] : await batchTargets(positionals, values, sources);
     const images = await stageImages(values.image, { signal, onProgress: progressTo(out) });
     const board = createBatchBoard(
       {
@@ -165,8 +169,11 @@ function stationArguments(values: BatchValues) {
   };
 }
 
-/** The named targets: drives only with --yes; missing files made as new card images of --size. */
-async function batchTargets(paths: string[], values: BatchValues): Promise<BatchTarget[]> {
+/**
+ * The named targets: drives only with --yes; card images of --size made new, replacing a file with contents
+ * only with --yes and never one the batch reads from.
+ */
+async function batchTargets(paths: string[], values: BatchValues, sources: string[]): Promise<BatchTarget[]> {
   const createSize = values.size === undefined ? undefined : parseSize(values.size);
   const targets: BatchTarget[] = [];
   for (const [index, path] of paths.entries()) {
@@ -176,7 +183,7 @@ async function batchTargets(paths: string[], values: BatchValues): Promise<Batch
     if (kind === 'missing' && createSize === undefined)
       throw new UsageError(`${path} does not exist; give --size to create new card images.`);
     if (kind !== 'block-device' && createSize !== undefined) {
-      await createCardImage(path, { size: createSize, replace: true }, []);
+      await createCardImage(path, { size: createSize, replace: Boolean(values.yes) }, sources);
     }
     targets.push({
       slot: `${index + 1}`,

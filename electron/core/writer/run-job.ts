@@ -92,7 +92,7 @@ export async function checkNewCardImage(
   if (existing.size > 0 && !create.replace) {
     throw new DriveError(
       'target-exists',
-      `${path} already exists and is not empty; a new card image there would replace everything in it. Nothing was written. Give another file name, or add --force to replace it (its contents are lost).`,
+      `${path} already exists and is not empty; a new card image there would replace everything in it. Nothing was written. Give another file name, or add --yes to replace it (its contents are lost).`,
     );
   }
 }
