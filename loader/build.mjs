@@ -5,7 +5,8 @@
 //   node loader/build.mjs [--compression xz|gzip|zstd] [--out assets/loader] [--cache .cache/debian]
 //
 // Needs apt-get (with current lists), dpkg-deb, ldd, modprobe and depmod (kmod), cpio and xz on the PATH; runs
-// as root or not. Packages are cached in .cache/debian/ by version; the boot plan is rebuilt from shared/.
+// as root or not. Packages are cached in .cache/debian/ by version; the boot plan and the signature check
+// are rebuilt from shared/ (scripts/build-shared-es5.mjs makes both bundles).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -32,6 +33,8 @@ const projectRoot = resolve(here, '..');
 
 /** Where the boot-plan bundle lives inside the initramfs; the init reads it from here. */
 export const PLAN_IN_INITRAMFS = 'usr/share/astcard/astcard-plan.js';
+/** The signature check (Ed25519), a bundle of its own: the init runs it only on a card that trusts keys. */
+export const SIGNATURES_IN_INITRAMFS = 'usr/share/astcard/astcard-signatures.js';
 export const INITRAMFS_GOAL_BYTES = 6 * 1024 * 1024;
 
 function sha256(file) {
@@ -65,6 +68,20 @@ function planBundle(explicit) {
 }
 
 /**
+ * The signature check bundle, which scripts/build-shared-es5.mjs writes beside the plan bundle (with --plan:
+ * beside that file, which must then come from the same build).
+ */
+function signaturesBundle(planFile) {
+  const bundle = join(dirname(planFile), 'astcard-signatures.js');
+  if (!existsSync(bundle)) {
+    throw new Error(
+      `the signature check bundle ${bundle} is missing: build it with scripts/build-shared-es5.mjs`,
+    );
+  }
+  return bundle;
+}
+
+/**
  * @param {{ outDir?: string, cacheDir?: string, compression?: 'xz' | 'gzip' | 'zstd', planFile?: string, log?: (line: string) => void }} [options]
  */
 export function buildLoader(options = {}) {
@@ -73,6 +90,7 @@ export function buildLoader(options = {}) {
   const compression = options.compression ?? 'xz';
   const log = options.log ?? ((line) => console.log(`build:loader: ${line}`));
   const planFile = planBundle(options.planFile && resolve(options.planFile));
+  const signaturesFile = signaturesBundle(planFile);
 
   const kernel = resolveKernelPackage();
   log(`kernel package ${kernel.package}`);
@@ -118,6 +136,7 @@ export function buildLoader(options = {}) {
   copyExecutable(join(here, 'init'), join(stage, 'init'));
   mkdirSync(dirname(join(stage, PLAN_IN_INITRAMFS)), { recursive: true });
   copyFileSync(planFile, join(stage, PLAN_IN_INITRAMFS));
+  copyFileSync(signaturesFile, join(stage, SIGNATURES_IN_INITRAMFS));
   // Sourced by init only when astlinux.source names a network source.
   copyExecutable(join(here, 'network.sh'), join(dirname(join(stage, PLAN_IN_INITRAMFS)), 'network.sh'));
   const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
@@ -141,6 +160,7 @@ export function buildLoader(options = {}) {
       'loader.img': { bytes: initramfsBytes, sha256: sha256(initramfs) },
     },
     plan: { file: PLAN_IN_INITRAMFS, sha256: sha256(planFile) },
+    signatures: { file: SIGNATURES_IN_INITRAMFS, sha256: sha256(signaturesFile) },
     packages: [...used].sort().map((name) => {
       const pkg = packages.get(name);
       return { name, version: pkg.version, deb: basename(pkg.file), sha256: pkg.sha256 };

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Builds dist/loader/astcard-plan.js: shared/ and loader/plan/ compiled to ES5 and bundled into one
-// self-contained script that Debian's mujs runs inside the loader. No dependencies beyond TypeScript.
+// self-contained script that Debian's mujs runs inside the loader; and beside it astcard-signatures.js, the
+// loader's signature check (Ed25519), from the same compile. No dependencies beyond TypeScript.
 //
 // Usage: node scripts/build-shared-es5.mjs [--out <file>] [--library]
 //
-// The loader's bundle holds only the modules the plan CLI reaches: mujs compiles the whole file at every
-// start, and every start is on the boot path. --library adds all of shared/ (for the tests that run the
-// shared vectors under mujs).
+// Each bundle holds only the modules its entry reaches: mujs compiles the whole file at every start, and
+// every start is on the boot path. The plan runs at every boot, the signature check only on a card that
+// trusts keys, so the plan bundle carries no Ed25519. --library adds all of shared/ to the plan bundle (for
+// the tests that run the shared vectors under mujs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -21,6 +23,9 @@ const outFile =
 // The intermediate CommonJS modules sit next to the bundle, so a build into a temp dir touches nothing else.
 const emitDir = join(dirname(outFile), 'plan-es5');
 const entry = 'loader/plan/main';
+const signaturesEntry = 'loader/plan/signatures-main';
+/** The signature check's bundle: always beside the plan bundle, whatever --out names it. */
+const signaturesFile = join(dirname(outFile), 'astcard-signatures.js');
 const library = 'shared/index';
 const withLibrary = process.argv.includes('--library');
 
@@ -55,7 +60,7 @@ const SHIM = `
   function requireModule(id) {
     if (cache[id]) return cache[id].exports;
     var define = modules[id];
-    if (!define) throw new Error('astcard-plan: no module ' + id);
+    if (!define) throw new Error('astcard: no module ' + id);
     var module = { exports: {} };
     cache[id] = module;
     define(module.exports, function (request) { return requireModule(resolveId(id, request)); }, module);
@@ -85,11 +90,12 @@ function reachable(roots) {
   return [...bodies].filter(([id]) => wanted.has(id));
 }
 
+const moduleText = ([id, body]) =>
+  `  ${JSON.stringify(id)}: function (exports, require, module) {\n${body}\n  }`;
+
 function bundle() {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-  const modules = reachable(withLibrary ? [entry, library] : [entry]).map(
-    ([id, body]) => `  ${JSON.stringify(id)}: function (exports, require, module) {\n${body}\n  }`,
-  );
+  const modules = reachable(withLibrary ? [entry, library] : [entry]).map(moduleText);
   return [
     '// astcard-plan.js: the boot policy for the loader, built by scripts/build-shared-es5.mjs',
     '// from shared/ and loader/plan/ (ES5, for mujs). Generated; do not edit.',
@@ -109,6 +115,23 @@ function bundle() {
   ].join('\n');
 }
 
+/** The signature check: run by the loader's init only on a card that trusts keys (loader/plan/README.md). */
+function signaturesBundle() {
+  return [
+    "// astcard-signatures.js: the loader's signature check, built by scripts/build-shared-es5.mjs from",
+    '// shared/ and loader/plan/ (ES5, for mujs). Generated; do not edit.',
+    'var astcard = (function () {',
+    '  var modules = {',
+    reachable([signaturesEntry]).map(moduleText).join(',\n'),
+    '  };',
+    SHIM,
+    '  return { require: requireModule };',
+    '})();',
+    `astcard.require(${JSON.stringify(signaturesEntry)});`,
+    '',
+  ].join('\n');
+}
+
 rmSync(emitDir, { recursive: true, force: true });
 tsc('-p', 'shared/tsconfig.es5.json', '--noEmit');
 tsc('-p', 'loader/plan/tsconfig.json', '--outDir', emitDir);
@@ -116,3 +139,6 @@ mkdirSync(dirname(outFile), { recursive: true });
 const text = bundle();
 writeFileSync(outFile, text);
 console.log(`astcard-plan: wrote ${outFile} (${text.length} bytes)`);
+const signatures = signaturesBundle();
+writeFileSync(signaturesFile, signatures);
+console.log(`astcard-plan: wrote ${signaturesFile} (${signatures.length} bytes)`);

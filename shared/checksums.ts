@@ -22,6 +22,11 @@ export type SidecarResult =
 
 /** A real sidecar is one line; anything bigger is not one and is not worth scanning in the loader. */
 const MAX_SIDECAR_CHARS = 4096;
+/**
+ * mujs cannot run a regex repetition over more than about 1022 characters (the whole plan then fails, and
+ * nothing on the card boots), so a longer line is refused before any regex sees it.
+ */
+const MAX_LINE_CHARS = 1000;
 
 /** Hex digits in a digest of this algorithm. */
 export function digestLength(algo: DigestAlgorithm): number {
@@ -88,7 +93,10 @@ export function parseSidecar(text: string, imageName: string, algo: DigestAlgori
   const lines = stripByteOrderMark(text).split('\n');
   let found: SidecarLine | null = null;
   for (let index = 0; index < lines.length; index++) {
-    const line = (lines[index] ?? '').replace(/^[ \t]+|[ \t\r]+$/g, '');
+    const raw = lines[index] ?? '';
+    if (raw.length > MAX_LINE_CHARS)
+      return { ok: false, reason: `line ${index + 1} is longer than ${MAX_LINE_CHARS} characters` };
+    const line = raw.replace(/^[ \t]+|[ \t\r]+$/g, '');
     if (line === '') continue;
     const parsed = parseLine(line, algo);
     if (!parsed.ok) return { ok: false, reason: `line ${index + 1}: ${parsed.reason}` };

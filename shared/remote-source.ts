@@ -19,6 +19,8 @@ export const INDEX_FILE_NAME = 'astlinux.index';
 const INDEX_HEADER = '# astlinux index 1';
 /** A real index lists a handful of images; anything this big is not one and not worth scanning. */
 const MAX_INDEX_CHARS = 256 * 1024;
+/** No index line is this long; mujs cannot run a regex over a longer one. */
+const MAX_LINE_CHARS = 1000;
 
 export interface IndexEntry {
   /** `AstLinux-X.Y.Z.img`. */
@@ -48,9 +50,12 @@ export function parseIndex(text: string): IndexResult {
   const entries: IndexEntry[] = [];
   const seen: { [lowerName: string]: boolean } = {};
   for (let index = 0; index < lines.length; index++) {
+    const where = `line ${index + 1}`;
+    // Before any regex: mujs fails on a repetition over ~1022 characters, and the loader with it.
+    if ((lines[index] ?? '').length > MAX_LINE_CHARS)
+      return { ok: false, reason: `${where}: longer than ${MAX_LINE_CHARS} characters` };
     const line = trimLine(lines[index] ?? '');
     if (line === '') continue;
-    const where = `line ${index + 1}`;
     if (line.charAt(0) === '#') {
       const size = /^#[ \t]*size[ \t]+([0-9]+)[ \t]+(.+)$/.exec(line);
       if (size) {

@@ -64,6 +64,7 @@ describe('loader build output', () => {
       'sbin/kexec',
       'usr/bin/mujs',
       'usr/share/astcard/astcard-plan.js',
+      'usr/share/astcard/astcard-signatures.js',
       'bin/busybox',
     ]) {
       expect(entries).toContain(path);
@@ -113,6 +114,13 @@ describe('loader build output', () => {
     expect(
       run('usr/bin/mujs', join(unpacked, 'usr/share/astcard/astcard-plan.js'), 'options', cmdline),
     ).toContain('onfail poweroff');
+    // The signature check runs too: a card without keys or lists has nothing signed, and the policy is off.
+    const empty = join(unpacked, 'empty.test');
+    execFileSync('sh', ['-c', ': > "$1"', 'w', empty]);
+    const signatures = join(unpacked, 'usr/share/astcard/astcard-signatures.js');
+    expect(run('usr/bin/mujs', signatures, 'signatures', unpacked, empty, empty, cmdline)).toBe(
+      'keys 0\npolicy off\n',
+    );
     expect(existsSync(join(unpacked, 'etc/astcard/loader-version'))).toBe(true);
   });
 });

@@ -6,15 +6,18 @@
 import {
   type BootCandidate,
   type BootPlan,
-  type CardFile,
   findCandidate,
   judgeCandidate,
   planBoot,
 } from '../../shared/boot-plan.js';
 import { type DigestAlgorithm, normalizeDigest, sidecarAlgorithm } from '../../shared/checksums.js';
 import { formatHandoff } from '../../shared/handoff.js';
-import { parseLoaderOptions } from '../../shared/loader-config.js';
+import { parseLoaderOptions, signaturePolicy } from '../../shared/loader-config.js';
 import { parseIndex } from '../../shared/remote-source.js';
+import { parseListing } from './listing.js';
+import { parseStatuses } from './signature-statuses.js';
+
+export { parseListing } from './listing.js';
 
 export interface PlanHost {
   /** The whole file; throws when it cannot be read. */
@@ -34,10 +37,10 @@ const MAX_SIDECAR_BYTES = 65536;
 const MAX_RUN_CONF_BYTES = 65536;
 
 const USAGE = [
-  'usage: plan <cardDir> <listingFile> <cmdlineFile>',
-  '       verdict <cardDir> <listingFile> <cmdlineFile> <name> <actualhex|->',
+  'usage: plan <cardDir> <listingFile> <cmdlineFile> [<signaturesFile|->]',
+  '       verdict <cardDir> <listingFile> <cmdlineFile> <name> <actualhex|-> [<signaturesFile|->]',
   '       handoff <cmdlineFile> <name> <cardUuid|-> <[algo:]hex|-> <keydiskLocation|->',
-  '       accept <cardDir> <listingFile> <cmdlineFile> <name> <algo:hex|-> <cardUuid|-> <keydiskLocation|->',
+  '       accept <cardDir> <listingFile> <cmdlineFile> <name> <algo:hex|-> <cardUuid|-> <keydiskLocation|-> [<signaturesFile|->]',
   '       options <cmdlineFile>',
   '       index <indexFile>',
 ];
@@ -63,32 +66,21 @@ function usage(host: PlanHost, problem: string): number {
 }
 
 /**
- * `<size> <name>` lines from `stat -c '%s %n'`; a path keeps only its last component, and `os/` before it
- * when the file sits in an `os` folder (where real AstLinux releases live: `os/astlinux-1.5.10.run`).
+ * The card's plan. `signaturesFile` is the statuses file the signatures CLI wrote (`-`, "" or undefined:
+ * none, as on a card without keys and for network sources); the policy is `astlinux.signed`, or `preferred`
+ * once the file says the card trusts a key (signaturePolicy, as the app decides it).
  */
-export function parseListing(text: string): { files: CardFile[]; problems: string[] } {
-  const files: CardFile[] = [];
-  const problems: string[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\r$/, '');
-    if (line === '') continue;
-    const match = /^([0-9]+) (.+)$/.exec(line);
-    const path = match?.[2] ?? '';
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    const folder = path.slice(0, Math.max(0, path.length - base.length - 1));
-    const inOs = /(^|\/)os$/i.test(folder);
-    const name = inOs && base !== '' ? `${folder.slice(folder.length - 2)}/${base}` : base;
-    if (!match || name === '') problems.push(`listing line ${i + 1} is not "<size> <name>", ignored`);
-    else files.push({ name, size: parseInt(match[1] ?? '', 10) });
-  }
-  return { files, problems };
-}
-
-function readCard(host: PlanHost, args: readonly string[]): { plan: BootPlan; problems: string[] } {
+function readCard(
+  host: PlanHost,
+  args: readonly string[],
+  signaturesFile?: string,
+): { plan: BootPlan; problems: string[] } {
   const [cardDir = '', listingFile = '', cmdlineFile = ''] = args;
   const listing = parseListing(readArgument(host, listingFile));
   const loader = parseLoaderOptions(readArgument(host, cmdlineFile));
+  const hasFile = signaturesFile !== undefined && signaturesFile !== '' && signaturesFile !== '-';
+  const statuses = hasFile ? parseStatuses(readArgument(host, signaturesFile)) : null;
+  const policy = signaturePolicy(loader.options.signed, statuses !== null && statuses.keys > 0);
   const sidecars: { [name: string]: string } = {};
   const runConfs: { [name: string]: string } = {};
   for (const file of listing.files) {
@@ -104,12 +96,19 @@ function readCard(host: PlanHost, args: readonly string[]): { plan: BootPlan; pr
       // Left out on purpose: the plan then calls this file unreadable and skips its image or release.
     }
   }
-  const plan = planBoot({ files: listing.files, sidecars, runConfs, pin: loader.options.pin });
-  return { plan, problems: listing.problems.concat(loader.problems) };
+  const plan = planBoot({
+    files: listing.files,
+    sidecars,
+    runConfs,
+    pin: loader.options.pin,
+    signatures: policy === 'off' ? null : { policy, byName: statuses ? statuses.byName : {} },
+  });
+  const problems = listing.problems.concat(loader.problems);
+  return { plan, problems: statuses ? problems.concat(statuses.problems) : problems };
 }
 
 function planCommand(host: PlanHost, args: readonly string[]): number {
-  const { plan, problems } = readCard(host, args);
+  const { plan, problems } = readCard(host, args, args[3]);
   for (const line of problems.concat(plan.notes)) host.print(`say ${line}`);
   if (plan.candidates.length === 0) {
     host.print('say no AstLinux image on the card (no AstLinux-X.Y.Z.img, no os/astlinux-X.Y.Z.run)');
@@ -125,12 +124,16 @@ function planCommand(host: PlanHost, args: readonly string[]): number {
 }
 
 function verdictCommand(host: PlanHost, args: readonly string[]): number {
-  return judge(host, args).code;
+  return judge(host, args, args[5]).code;
 }
 
 /** The verdict line for `<name>`; the candidate comes back for `accept`, which needs its recipe. */
-function judge(host: PlanHost, args: readonly string[]): { code: number; candidate: BootCandidate | null } {
-  const { plan } = readCard(host, args);
+function judge(
+  host: PlanHost,
+  args: readonly string[],
+  signaturesFile?: string,
+): { code: number; candidate: BootCandidate | null } {
+  const { plan } = readCard(host, args, signaturesFile);
   const name = args[3] ?? '';
   const actual = args[4] ?? '-';
   const candidate = findCandidate(plan, name);
@@ -206,6 +209,7 @@ function optionsCommand(host: PlanHost, args: readonly string[]): number {
   if (options.ip !== null) host.print(`ip ${options.ip}`);
   if (options.keydisk !== null) host.print(`keydisk ${options.keydisk}`);
   if (options.card !== null) host.print(`card ${options.card}`);
+  if (options.signed !== null) host.print(`signed ${options.signed}`);
   host.print(`rescue ${options.rescue ? 1 : 0}`);
   host.print(`onfail ${options.onfail}`);
   host.print(`debug ${options.debug ? 1 : 0}`);
@@ -245,7 +249,7 @@ function indexCommand(host: PlanHost, args: readonly string[]): number {
 function acceptCommand(host: PlanHost, args: readonly string[]): number {
   const [cardDir = '', listing = '', cmdline = '', name = '', digest = '-', card = '-', keydisk = '-'] = args;
   const hex = digest.indexOf(':') < 0 ? digest : digest.slice(digest.indexOf(':') + 1);
-  const judged = judge(host, [cardDir, listing, cmdline, name, hex === '' ? '-' : hex]);
+  const judged = judge(host, [cardDir, listing, cmdline, name, hex === '' ? '-' : hex], args[7]);
   if (judged.code !== EXIT_OK) return judged.code;
   const recipe = judged.candidate ? judged.candidate.recipe : null;
   const request = { cmdlineFile: cmdline, image: name, card, digestText: digest };
@@ -262,14 +266,16 @@ function acceptCommand(host: PlanHost, args: readonly string[]): number {
 interface Command {
   readonly name: string;
   readonly arity: number;
+  /** Set when a last argument may be left out: the statuses file, after the arguments it always takes. */
+  readonly optional?: number;
   readonly run: (host: PlanHost, args: readonly string[]) => number;
 }
 
 const COMMANDS: readonly Command[] = [
-  { name: 'plan', arity: 3, run: planCommand },
-  { name: 'verdict', arity: 5, run: verdictCommand },
+  { name: 'plan', arity: 3, optional: 1, run: planCommand },
+  { name: 'verdict', arity: 5, optional: 1, run: verdictCommand },
   { name: 'handoff', arity: 5, run: handoffCommand },
-  { name: 'accept', arity: 7, run: acceptCommand },
+  { name: 'accept', arity: 7, optional: 1, run: acceptCommand },
   { name: 'options', arity: 1, run: optionsCommand },
   { name: 'index', arity: 1, run: indexCommand },
 ];
@@ -281,7 +287,11 @@ export function runPlanCli(argv: readonly string[], host: PlanHost): number {
   for (const known of COMMANDS) if (known.name === name) command = known;
   if (!command) return usage(host, name === '' ? 'no command' : `unknown command "${name}"`);
   const args = argv.slice(1);
-  if (args.length !== command.arity) return usage(host, `${name} takes ${command.arity} argument(s)`);
+  const most = command.arity + (command.optional ?? 0);
+  if (args.length < command.arity || args.length > most) {
+    const count = most === command.arity ? `${command.arity}` : `${command.arity} or ${most}`;
+    return usage(host, `${name} takes ${count} argument(s)`);
+  }
   try {
     return command.run(host, args);
   } catch (error) {

@@ -74,6 +74,10 @@ var runVectors = (function () {
     return api.parseSidecar(c.text, c.image, c.algo);
   }
 
+  function remoteIndex(api, c) {
+    return api.parseIndex(c.text);
+  }
+
   function sidecarFormat(api, c) {
     var result = attempt(function () {
       return api.formatSidecar(c.digest, c.image);
@@ -374,6 +378,7 @@ var runVectors = (function () {
     'version-order': order,
     'image-file-name': imageFileName,
     sidecar: sidecar,
+    'remote-index': remoteIndex,
     'sidecar-format': sidecarFormat,
     'boot-plan': bootPlan,
     'loader-options': loaderOptions,
