@@ -4,6 +4,8 @@
  * in a quick look), and each candidate's content judged from its bytes the way the loader's mount and
  * kernel check would judge it.
  */
+
+import type { ChecksumSource, ChecksumState } from '../../../shared/api.js';
 import {
   type BootCandidate,
   type BootPlan,
@@ -26,14 +28,9 @@ import { checksumProvenance, readChecksumRecord } from './checksum-record.js';
 import { digestChunks } from './hash.js';
 import { byteProgress, cancellableChunks, type ProgressListener } from './progress.js';
 
-/** The checksum state of an image as the CLI's --json and the app show it. */
-export type ChecksumState = 'ok' | 'mismatch' | 'missing' | 'malformed' | 'unverified';
-
-/**
- * Where the digest an image is checked against came from: its publisher's checksum file, the SHA-1 astcard
- * computed when it copied an image published without one, or a signed list a trusted key signed.
- */
-export type ChecksumSource = 'published' | 'recorded' | 'signed';
+/** The checksum state of an image as the CLI's --json and the app show it: the contract's own type. */
+/** Where an image's checksum came from: the contract's own type. */
+export type { ChecksumSource, ChecksumState };
 
 export interface ImageSignature {
   status: 'signed' | 'unsigned' | 'bad-signature' | 'unknown-key';
