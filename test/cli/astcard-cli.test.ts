@@ -80,6 +80,25 @@ describe('astcard CLI', () => {
       expect(JSON.parse(line)).toHaveProperty('progress');
   });
 
+  it('never calls an image without a published checksum verified: inspect says astcard recorded it', () => {
+    const card = join(dir, 'recorded.img');
+    const unpublished = fakeImage(scratch('cli-unpublished'), '0.5.0', 300_000, false);
+    const prepared = astcard('prepare', card, '--size', '40M', '--image', unpublished);
+    expect(prepared.status, prepared.stderr).toBe(0);
+    const human = astcard('inspect', card);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(
+      /boots: AstLinux-0\.5\.0\.img \(checksum matches the one astcard recorded when it copied the image; none was published\)/,
+    );
+    expect(human.stdout).not.toMatch(/verified against/);
+    const report = JSON.parse(astcard('inspect', card, '--json').stdout);
+    expect(report.images[0]).toMatchObject({
+      name: 'AstLinux-0.5.0.img',
+      checksum: 'ok',
+      checksumSource: 'recorded',
+    });
+  });
+
   it('adds with --keep, removes, and verifies; verify fails on a damaged image', () => {
     const card = join(dir, 'upgrade.img');
     const sources = scratch('upgrade-sources');

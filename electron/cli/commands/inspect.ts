@@ -114,7 +114,7 @@ function bootLines(report: CardReport): string[] {
   const image = report.images.find((candidate) => candidate.name === boot.image);
   const against =
     image?.checksumSource === 'recorded'
-      ? 'checksum verified against the one astcard recorded when it copied the image (none was published)'
+      ? 'checksum matches the one astcard recorded when it copied the image; none was published'
       : image?.checksumSource === 'signed'
         ? `signature and checksum verified, signed by ${image.signature?.signer ?? 'a trusted key'}`
         : 'checksum verified against its published checksum';
