@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,44 @@ describe('astcard CLI', () => {
       checksum: 'ok',
       checksumSource: 'recorded',
     });
+  });
+
+  it('checks every source before erasing: a wrong .sha1, a text file named like an image, a missing file', () => {
+    const sources = scratch('cli-sources');
+    const card = join(dir, 'checked.img');
+    const current = fakeImage(sources, '1.5.7', 300_000);
+    expect(astcard('prepare', card, '--size', '40M', '--image', current).status).toBe(0);
+    const before = readFileSync(card);
+    const wrong = fakeImage(sources, '1.5.8', 300_000);
+    writeFileSync(`${wrong}.sha1`, `${'0'.repeat(40)}  AstLinux-1.5.8.img\n`);
+    const text = join(sources, 'AstLinux-1.7.0.img');
+    writeFileSync(text, 'this is not an AstLinux image at all!!\n');
+    writeFileSync(
+      `${text}.sha1`,
+      `${createHash('sha1').update(readFileSync(text)).digest('hex')}  AstLinux-1.7.0.img\n`,
+    );
+    const refusals: [string, RegExp][] = [
+      [
+        wrong,
+        /AstLinux-1\.5\.8\.img does not match its checksum file .*Nothing was written; the card is as it was\./,
+      ],
+      [
+        text,
+        /AstLinux-1\.7\.0\.img cannot boot: .*not a filesystem the loader can mount.*Nothing was written\./,
+      ],
+      [
+        join(sources, 'missing.img'),
+        /missing\.img cannot be used as a source: it does not exist.*Nothing was written\./,
+      ],
+    ];
+    for (const [source, message] of refusals) {
+      const run = astcard('prepare', card, '--yes', '--image', source);
+      expect(run.status, source).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/rename it/);
+      // The card is byte for byte the one that boots 1.5.7.
+      expect(readFileSync(card).equals(before)).toBe(true);
+    }
   });
 
   it('adds with --keep, removes, and verifies; verify fails on a damaged image', () => {
