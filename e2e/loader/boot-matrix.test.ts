@@ -23,6 +23,9 @@ import { handoffOf, loaderLines, markerOf } from './serial-log.js';
 
 const dir = join(fixtureCache, 'matrix');
 const VOLUME_ID = '2A7C-51E3';
+// Two boots share the machine's two cores; a boot alone takes 30–60 s under TCG.
+const BOOT_TIMEOUT_MS = 150_000;
+
 const KEYDISK_ID = `KD-${process.pid}-${Date.now()}`;
 const LABELLED_KEYDISK_ID = `ASTKD-${process.pid}`;
 
@@ -62,7 +65,7 @@ async function bootScenario(name: string, scenario: Scenario) {
   const card = join(dir, `${name}.card`);
   makeCard(card, { ...scenario.card, volumeId: VOLUME_ID });
   const disks = scenario.disks?.(card) ?? [{ file: card, interface: 'ide' }];
-  const result = await boot(disks);
+  const result = await boot(disks, { timeoutMs: BOOT_TIMEOUT_MS });
   writeFileSync(join(dir, `${name}.log`), result.log);
   expect(result.timedOut, `${name} timed out; log in ${dir}/${name}.log`).toBe(false);
   const lines = loaderLines(result.log);
@@ -96,7 +99,7 @@ afterAll(() => {
   for (const file of readdirSync(dir)) if (file.endsWith('.card')) rmSync(join(dir, file), { force: true });
 });
 
-describe.concurrent('loader boot matrix (QEMU)', () => {
+describe.concurrent('loader boot matrix (QEMU)', { timeout: BOOT_TIMEOUT_MS + 30_000 }, () => {
   test('boots the newest of 0.4.0, 0.4.1 and 0.10.0 (MBR, IDE) and hands over image, card, digest and keydisk', async () => {
     const run = await bootScenario('newest', {
       card: {

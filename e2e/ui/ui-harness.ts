@@ -150,8 +150,13 @@ function fileBrowser(page: Page): Locator {
 /** Types a folder into the file browser's Folder field and waits until it lists that folder. */
 export async function openFolder(page: Page, folder: string): Promise<void> {
   const dialog = fileBrowser(page);
-  await dialog.getByLabel('Folder', { exact: true }).fill(folder);
-  await dialog.getByLabel('Folder', { exact: true }).press('Enter');
+  const field = dialog.getByLabel('Folder', { exact: true });
+  // The browser opens on the home folder: wait until it has, or its answer can land between fill's
+  // select-all and its typing, and the path is typed after the home folder's.
+  await see.visible(dialog.getByRole('list', { name: /^In \// }));
+  await field.fill(folder);
+  expect(await field.inputValue()).toBe(folder);
+  await field.press('Enter');
   await see.visible(dialog.getByRole('list', { name: `In ${folder}`, exact: true }));
 }
 
