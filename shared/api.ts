@@ -30,6 +30,8 @@ export type CardState =
   | { kind: 'unreadable' }
   | { kind: 'empty' }
   | { kind: 'foreign'; filesystem: string }
+  /** The FAT volume is damaged so that what the card holds could not be read whole: Repair is the way on. */
+  | { kind: 'damaged' }
   | {
       kind: 'astlinux';
       /** What the loader boots from the card: the image and its version, null when nothing can boot. */
@@ -44,6 +46,8 @@ export type CardState =
       /** Damaged images it would only reach after the one it boots. */
       damagedAfter: number;
       loaderPresent: boolean;
+      /** The FAT volume is damaged (though it could be read): nothing is written to it before a repair. */
+      volumeDamaged?: boolean;
     };
 
 /** A card, USB drive or opened image file, as the Cards list shows it. */
@@ -80,7 +84,15 @@ export interface CardSummary {
  * What a running job does to a card: changes it (everything but verify and try), reads it back (verify),
  * or boots it in a virtual machine (try: nothing on it changes, and nothing may change it meanwhile).
  */
-export type CardJobKind = 'prepare' | 'add' | 'verify' | 'loader-update' | 'batch' | 'station' | 'try';
+export type CardJobKind =
+  | 'prepare'
+  | 'add'
+  | 'verify'
+  | 'loader-update'
+  | 'repair'
+  | 'batch'
+  | 'station'
+  | 'try';
 
 export interface CardJob {
   jobId: string;
@@ -120,6 +132,12 @@ export interface CardView {
   bootLines: string[];
   keydisk: { present: boolean; location: string | null; size: number | null };
   problems: Array<{ code: string; message: string }>;
+  /**
+   * Damage to the card's FAT volume that no interrupted astcard change leaves: nothing is written to the
+   * card until a repair (repairCard). Null: the check found none. `complete` false: the damage stopped the
+   * card from being read to the end, so its images, loader and boot are unknown (not absent).
+   */
+  damage: { problems: VolumeDamage[]; complete: boolean } | null;
   /** True when checksums were not computed (the quick look on opening; "Verify all" computes them). */
   quick: boolean;
   /**
@@ -129,6 +147,23 @@ export interface CardView {
   firmware: { bios: boolean; uefi: boolean };
   /** The card's UEFI side as found; null when the card was not read that far (not an AstLinux card). */
   efi: CardEfi | null;
+}
+
+/** One thing wrong with a card's file system: what is wrong, naming the file, and what a repair does. */
+export interface VolumeDamage {
+  code: string;
+  message: string;
+  fix: string;
+}
+
+/** What a repair did: what it put right, what is still wrong, and the card as it is now. */
+export interface CardRepair {
+  repaired: VolumeDamage[];
+  /** Still wrong afterwards (what no repair can put right); empty when the card is sound. */
+  remaining: VolumeDamage[];
+  /** Whether astcard now writes to the card. */
+  writable: boolean;
+  view: CardView;
 }
 
 export interface CardEfi {
@@ -592,6 +627,12 @@ export interface AstcardApi {
   exportKeydisk(id: string, path: string): Promise<void>;
   /** Writes this app's loader (and repairs SYSLINUX if needed), keeping the previous one as a fallback. */
   updateLoader(id: string, jobId: string): Promise<CardView>;
+  /**
+   * Repairs a card's damaged file system (a writer job, like every change): frees space no file uses,
+   * gives files that share data each their own copy, shortens a file to the part that is intact; nothing
+   * else is touched.
+   */
+  repairCard(id: string, jobId: string): Promise<CardRepair>;
   eject(id: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
   /**
@@ -675,6 +716,7 @@ export const API_METHODS = [
   'importKeydisk',
   'exportKeydisk',
   'updateLoader',
+  'repairCard',
   'eject',
   'cancelJob',
   'pickPath',

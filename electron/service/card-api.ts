@@ -1,9 +1,10 @@
 /**
  * The Card view's side of the API: look at a card, verify it, and change it — images, keydisk, loader —
- * each change a writer job (card-work.ts), each answered with a fresh look at the card.
+ * each change a writer job (card-work.ts), each answered with a fresh look at the card; and repair a card
+ * whose file system is damaged, which every other change refuses.
  */
 import { resolve } from 'node:path';
-import type { AddImagesRequest, AstcardApi } from '../../shared/api.js';
+import type { AddImagesRequest, AstcardApi, VolumeDamage } from '../../shared/api.js';
 import { addPhases, loaderUpdatePhases, verifyPhases } from '../../shared/progress.js';
 import { readKeydiskFromCard, saveKeydisk } from '../core/card/keydisk.js';
 import { stageSources } from '../core/card/stage-images.js';
@@ -26,6 +27,7 @@ export type CardApi = Pick<
   | 'importKeydisk'
   | 'exportKeydisk'
   | 'updateLoader'
+  | 'repairCard'
   | 'eject'
 >;
 
@@ -90,6 +92,21 @@ export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
         { kind: 'loader-update', cards: [id] },
       );
       return work.look(id, true);
+    },
+    async repairCard(id, jobId) {
+      // A writer job like every change: the helper for a drive, this process for an image file. Not
+      // cancellable from the window: each fix is short and written in the safe order, so it runs to the end.
+      const result = await jobs.run(jobId, () => work.change(id, { kind: 'repair' }), {
+        kind: 'repair',
+        cards: [id],
+      });
+      const shown = ({ code, message, fix }: VolumeDamage) => ({ code, message, fix });
+      return {
+        repaired: result.repaired.map(shown),
+        remaining: result.remaining.map(shown),
+        writable: result.writable,
+        view: await work.look(id, true),
+      };
     },
     async eject(id) {
       const summary = await list.card(id);

@@ -3,6 +3,8 @@ import type { CardState, CardSummary, CardView } from '../../shared/api.js';
 import type { CardReport } from '../core/card/inspect.js';
 
 export function stateOf(report: CardReport): CardState {
+  // Read only partway: whatever else the report says is not the whole card.
+  if (report.damage && !report.damage.complete) return { kind: 'damaged' };
   if (!report.astlinux) {
     return report.filesystem === null
       ? { kind: 'empty' }
@@ -23,6 +25,7 @@ export function stateOf(report: CardReport): CardState {
     damagedBefore: before.filter(damaged).length,
     damagedAfter: after.filter(damaged).length,
     loaderPresent: report.loader.present,
+    ...(report.damage ? { volumeDamaged: true } : {}),
   };
 }
 
@@ -66,6 +69,12 @@ export function viewOf(card: CardSummary, report: CardReport): CardView {
     bootLines: report.bootLines.slice(),
     keydisk: { ...report.keydisk },
     problems: report.problems.map(({ code, message }) => ({ code, message })),
+    damage: report.damage
+      ? {
+          problems: report.damage.problems.map(({ code, message, fix }) => ({ code, message, fix })),
+          complete: report.damage.complete,
+        }
+      : null,
     quick: report.quick,
     firmware: { ...report.firmware },
     efi: report.efi

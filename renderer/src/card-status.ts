@@ -22,11 +22,16 @@ export function cardStatus(state: CardState): StatusLine {
       return { text: 'The file is gone', tone: 'bad' };
     case 'unreadable':
       return { text: 'Cannot be read', tone: 'bad' };
+    case 'damaged':
+      return { text: 'File system damaged — open it to repair', tone: 'bad' };
     case 'empty':
       return { text: 'Empty', tone: 'neutral' };
     case 'foreign':
       return { text: `Not an AstLinux card (${state.filesystem})`, tone: 'neutral' };
     case 'astlinux': {
+      // Whatever it boots, nothing can be changed on it before a repair: that comes first.
+      if (state.volumeDamaged)
+        return { text: 'AstLinux card — file system damaged, needs repair', tone: 'bad' };
       if (state.network === 'only')
         return { text: 'AstLinux card — boots from the network only', tone: 'neutral' };
       if (state.boot) {
@@ -50,6 +55,7 @@ const JOB_WORDS: Record<CardJobKind, string> = {
   add: 'Images being added',
   verify: 'Images being checked',
   'loader-update': 'Loader being updated',
+  repair: 'Being repaired',
   batch: 'Being written by a batch',
   station: 'Being written by the station',
   try: 'Being tried in a test machine',

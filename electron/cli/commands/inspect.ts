@@ -35,6 +35,14 @@ export const inspect: Command = {
 };
 
 export function describeReport(report: CardReport): string[] {
+  if (report.damage && !report.damage.complete) {
+    // What inspect read before the damage stopped it is no whole answer: say only what is known.
+    return [
+      `${report.target}: ${report.filesystem ?? 'FAT'} volume${report.label ? ` "${report.label}"` : ''}, damaged; what it boots cannot be told until it is repaired`,
+      ...report.damage.problems.map((found) => `  damage: ${found.message} ${found.fix}`),
+      ...report.problems.map((found) => `  problem: ${found.message}`),
+    ];
+  }
   if (!report.astlinux)
     return [`${report.target}: ${report.problems[0]?.message ?? 'Not an AstLinux card.'}`];
   const lines = [

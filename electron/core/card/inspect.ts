@@ -13,7 +13,8 @@ import { parseSourceList } from '../../../shared/remote-source.js';
 import type { SignaturePolicy } from '../../../shared/signed-images.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { uncachedView } from '../block/uncached-view.js';
-import type { FatStat, FatVolume } from '../fat/fat-volume.js';
+import { FatError } from '../fat/fat-error.js';
+import type { FatStat, FatVolume, VolumeProblem } from '../fat/fat-volume.js';
 import type { SyslinuxBinaries } from '../syslinux/binaries.js';
 import { inspectSyslinux } from '../syslinux/inspect.js';
 import { CARD_FILES } from './assets.js';
@@ -105,7 +106,21 @@ export interface CardReport {
    */
   keydisk: { present: boolean; location: string | null; size: number | null; label?: string | null };
   problems: CardProblem[];
+  /**
+   * Damage to the FAT volume that no cut of astcard's own leaves (crossed files, a file running into free
+   * space…): every change is refused until a repair. Null: the check found none. `complete` is false when
+   * the damage stopped inspect from reading the card to the end: then images, loader and boot are
+   * unknown, not absent.
+   */
+  damage: { problems: VolumeDamage[]; complete: boolean } | null;
   quick: boolean;
+}
+
+/** One thing wrong with the volume, as the check words it: what is wrong, and what a repair does. */
+export interface VolumeDamage {
+  code: string;
+  message: string;
+  fix: string;
 }
 
 export interface InspectOptions {
@@ -144,6 +159,7 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     network: null,
     keydisk: { present: false, location: null, size: null },
     problems: [],
+    damage: null,
     quick: options.quick ?? false,
   };
   const problem = (code: string, message: string) => report.problems.push({ code, message });
@@ -163,194 +179,250 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
   const { volume } = card;
   try {
     report.layout = card.layout;
-    const info = await volume.volumeInfo();
-    report.filesystem = `FAT${info.type}`;
-    report.label = info.label;
-    report.serial = info.serial;
-    report.free = await volume.freeBytes();
-
-    const listing = await readCardListing(volume);
-    const { root } = listing;
-    const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
-
-    const configEntry = byName(CARD_FILES.config);
-    const configText = configEntry ? await readConfigText(volume, configEntry) : null;
-    // What SYSLINUX itself makes of the file: the menu model below reads what an editor shows.
-    const judged = !configEntry
-      ? null
-      : configText !== null
-        ? judgeBootConfig(configText)
-        : cannotJudge(
-            configEntry.size > MAX_CONFIG_BYTES
-              ? 'syslinux.cfg is larger than 16 MiB, more than astcard reads, so it cannot tell what SYSLINUX starts.'
-              : 'syslinux.cfg cannot be read, so astcard cannot tell what SYSLINUX starts.',
-          );
-    const bios = configText === null ? null : readBootMenu(configText);
-    const runnixStart = runnixEntry(bios);
-    // The loader is whatever the default label boots: slot A after prepare, either slot after an update.
-    const booted = configText === null ? null : defaultLabel(configText);
-    const loaderOptions = parseLoaderOptions(booted?.append ?? '').options;
-    report.pin = loaderOptions.pin;
-    if (loaderOptions.sources.length > 0) {
-      const list = parseSourceList(loaderOptions.sources.join(','));
-      if (list.ok) {
-        const sources: string[] = [];
-        for (const entry of list.entries) if (entry.kind === 'remote') sources.push(entry.source.url);
-        report.network = { sources, cardFallback: list.cardAllowed, ip: loaderOptions.ip };
-      } else {
-        problem(
-          'bad-network-sources',
-          `The card's network sources cannot all be used (${list.reason}). Set them again in Network boot, or with astcard source set.`,
-        );
-      }
+    // The check every write makes first (card-volume.ts), here read-only: damage astcard did not cause
+    // itself refuses every change until a repair, so the user hears it before trying one. What a cut of
+    // astcard's own left is not said: the next change puts it right by itself.
+    const damage = (await volume.check()).filter((found) => found.severity === 'damaged');
+    if (damage.length > 0) {
+      report.damage = {
+        problems: damage.map(({ code, message, fix }) => ({ code, message, fix })),
+        complete: true,
+      };
+      problem('volume-damaged', damagedSentence(damage, disk.name));
     }
+    try {
+      const info = await volume.volumeInfo();
+      report.filesystem = `FAT${info.type}`;
+      report.label = info.label;
+      report.serial = info.serial;
+      report.free = await volume.freeBytes();
 
-    // The menu model reads an initrd given as `initrd=` in APPEND, as RUNNIX's own syslinux.cfg gives it.
-    const bootEntry = bios ? defaultEntry(bios) : null;
-    const kernel = bootEntry?.kernel || booted?.kernel || CARD_FILES.kernel;
-    const initrd = bootEntry?.initrd?.split(',')[0] || booted?.initrd || CARD_FILES.initramfs;
-    const hasKernel = byName(kernel) !== undefined;
-    const hasInitramfs = byName(initrd) !== undefined;
-    report.loader.present = hasKernel && hasInitramfs && configEntry !== undefined;
-    const infoFile = byName(infoFileFor(initrd));
-    report.loader.version = loaderVersion(
-      infoFile ? await readSmallText(volume, infoFile.name, infoFile.size) : null,
-    );
-    if (report.loader.present) report.bootLoader = runnixStart?.isDefault ? 'runnix' : 'astcard';
+      const listing = await readCardListing(volume);
+      const { root } = listing;
+      const byName = (name: string) => root.find((entry) => entry.name.toLowerCase() === name.toLowerCase());
 
-    const imageFiles = root.filter((entry) => /^astlinux-.*\.img$/i.test(entry.name));
-    const hasReleases = (listing.os ?? []).some((entry) => /^astlinux-.*\.run$/i.test(entry.name));
-    report.astlinux = report.loader.present || imageFiles.length > 0 || hasReleases;
-    if (!report.astlinux) {
-      problem(
-        'not-an-astlinux-card',
-        'Not an AstLinux card: it has a FAT volume but no AstLinux loader or images. Prepare it to use it.',
-      );
-      return report;
-    }
-
-    const syslinux = await inspectSyslinux(
-      disk,
-      options.knownSyslinuxBuilds ? { knownBuilds: options.knownSyslinuxBuilds } : {},
-    );
-    report.syslinux = { version: syslinux.version ?? null, bootable: syslinux.bootable };
-    for (const found of syslinux.problems)
-      problem(`syslinux-${found.code}`, `${found.message} Update the loader to repair it.`);
-
-    const efiState = await readEfiState(
-      volume,
-      (options.knownSyslinuxBuilds ?? []).map((build) => build.efi),
-    );
-    const efi = diagnoseEfi(efiState, bios);
-    report.efi = efiReportOf(efiState, efi);
-    report.firmware = {
-      bios: syslinux.bootable && (await menuBoots(volume, bios)),
-      uefi: efiState.syslinuxVersion !== null && efiState.ldlinuxE64 && (await menuBoots(volume, efi.menu)),
-    };
-
-    const notStarted = report.loader.present && judged ? await whySyslinuxStops(volume, judged) : null;
-    report.firmware.bios = report.firmware.bios && notStarted === null;
-    if (efiState.configText === null) report.firmware.uefi = report.firmware.uefi && notStarted === null;
-    else if (!judgeBootConfig(efiState.configText, 'EFI/BOOT').boots) report.firmware.uefi = false;
-
-    if (!report.loader.present) {
-      problem(
-        'loader-missing',
-        'The AstLinux loader is missing from this card, so it cannot start. Update the loader.',
-      );
-    } else if (notStarted !== null) {
-      problem(
-        LOADER_NOT_STARTED,
-        `The loader is on this card, but SYSLINUX would not start it: ${notStarted} Update the loader to write a new syslinux.cfg.`,
-      );
-    } else if (
-      report.bootLoader === 'astcard' &&
-      report.loader.version &&
-      options.appLoaderVersion &&
-      report.loader.version !== options.appLoaderVersion
-    ) {
-      problem(
-        'loader-outdated',
-        `The card's loader is version ${report.loader.version}; this app has ${options.appLoaderVersion}. Update the loader.`,
-      );
-    }
-
-    explainEfi(efi, problem);
-
-    const fatIsPartition1 = card.layout === 'mbr' && card.partition?.index === 0;
-    const images = await inspectImages(volume, card.device, listing, {
-      quick: report.quick,
-      pin: loaderOptions.pin,
-      releasesCannotStart: fatIsPartition1
+      const configEntry = byName(CARD_FILES.config);
+      const configText = configEntry ? await readConfigText(volume, configEntry) : null;
+      // What SYSLINUX itself makes of the file: the menu model below reads what an editor shows.
+      const judged = !configEntry
         ? null
-        : card.layout === 'superfloppy'
-          ? 'a superfloppy (no partition table)'
-          : `partition ${(card.partition?.index ?? 0) + 1}`,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    report.images = images.images;
-    report.signatures = { policy: images.signatures.policy, keys: images.signatures.keys };
-    for (const note of images.signatures.notes)
-      problem('key-unusable', `${note}. Remove or replace that key.`);
-    report.bootLines = images.bootLines;
-    report.boot = images.boot ? { ...images.boot, by: 'astcard' } : null;
-
-    if (runnixStart && byName(RUNNIX_KERNEL)) {
-      const sha1s = { ...images.sha1s };
-      report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
-      // RUNNIX checks what it boots against its .sha1 even where astcard's plan used a signed SHA-256.
-      const chosen = report.runnix?.prediction.image;
-      const file = chosen
-        ? listing.files.find((entry) => entry.name.toLowerCase() === `${OS_FOLDER}/${chosen}`.toLowerCase())
-        : undefined;
-      if (!report.quick && file && sha1s[file.name] === undefined) {
-        sha1s[file.name] = await sha1OnCard(volume, file.name, file.size, options);
-        report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
+        : configText !== null
+          ? judgeBootConfig(configText)
+          : cannotJudge(
+              configEntry.size > MAX_CONFIG_BYTES
+                ? 'syslinux.cfg is larger than 16 MiB, more than astcard reads, so it cannot tell what SYSLINUX starts.'
+                : 'syslinux.cfg cannot be read, so astcard cannot tell what SYSLINUX starts.',
+            );
+      const bios = configText === null ? null : readBootMenu(configText);
+      const runnixStart = runnixEntry(bios);
+      // The loader is whatever the default label boots: slot A after prepare, either slot after an update.
+      const booted = configText === null ? null : defaultLabel(configText);
+      const loaderOptions = parseLoaderOptions(booted?.append ?? '').options;
+      report.pin = loaderOptions.pin;
+      if (loaderOptions.sources.length > 0) {
+        const list = parseSourceList(loaderOptions.sources.join(','));
+        if (list.ok) {
+          const sources: string[] = [];
+          for (const entry of list.entries) if (entry.kind === 'remote') sources.push(entry.source.url);
+          report.network = { sources, cardFallback: list.cardAllowed, ip: loaderOptions.ip };
+        } else {
+          problem(
+            'bad-network-sources',
+            `The card's network sources cannot all be used (${list.reason}). Set them again in Network boot, or with astcard source set.`,
+          );
+        }
       }
-    }
-    if (report.runnix?.isDefault) predictByRunnix(report, report.runnix, listing);
-    if (notStarted !== null) {
-      // Neither loader runs, so neither one's choice is what happens.
-      report.boot = null;
-      report.bootLines = [];
-      for (const image of report.images) image.boots = false;
-    }
-    explainImages(report, problem, notStarted !== null);
-    explainLeftovers(listing, problem);
-    if (report.runnix) explainRunnix(report.runnix, problem);
 
-    report.partitions = await readAstlinuxPartitions(source, card.partition);
-    const keydisk = byName(CARD_FILES.keydisk);
-    const astkd = report.partitions.find((partition) => partition.role === 'keydisk');
-    if (loaderOptions.keydisk && !/^card:\/?kd\.img$/i.test(loaderOptions.keydisk)) {
-      report.keydisk = { present: true, location: loaderOptions.keydisk, size: null };
-    } else if (keydisk) {
-      const summary = await keydiskSummary(volume, keydisk);
-      report.keydisk = {
-        present: true,
-        location: `card:/${keydisk.name}`,
-        size: keydisk.size,
-        label: summary?.label ?? null,
-      };
-      if (!summary) {
+      // The menu model reads an initrd given as `initrd=` in APPEND, as RUNNIX's own syslinux.cfg gives it.
+      const bootEntry = bios ? defaultEntry(bios) : null;
+      const kernel = bootEntry?.kernel || booted?.kernel || CARD_FILES.kernel;
+      const initrd = bootEntry?.initrd?.split(',')[0] || booted?.initrd || CARD_FILES.initramfs;
+      const hasKernel = byName(kernel) !== undefined;
+      const hasInitramfs = byName(initrd) !== undefined;
+      report.loader.present = hasKernel && hasInitramfs && configEntry !== undefined;
+      const infoFile = byName(infoFileFor(initrd));
+      report.loader.version = loaderVersion(
+        infoFile ? await readSmallText(volume, infoFile.name, infoFile.size) : null,
+      );
+      if (report.loader.present) report.bootLoader = runnixStart?.isDefault ? 'runnix' : 'astcard';
+
+      const imageFiles = root.filter((entry) => /^astlinux-.*\.img$/i.test(entry.name));
+      const hasReleases = (listing.os ?? []).some((entry) => /^astlinux-.*\.run$/i.test(entry.name));
+      report.astlinux = report.loader.present || imageFiles.length > 0 || hasReleases;
+      if (!report.astlinux) {
         problem(
-          'keydisk-damaged',
-          `${keydisk.name} on this card is not a keydisk (no ext2 filesystem in it): AstLinux will not find its keys. Import a good keydisk.`,
+          'not-an-astlinux-card',
+          'Not an AstLinux card: it has a FAT volume but no AstLinux loader or images. Prepare it to use it.',
+        );
+        return report;
+      }
+
+      const syslinux = await inspectSyslinux(
+        disk,
+        options.knownSyslinuxBuilds ? { knownBuilds: options.knownSyslinuxBuilds } : {},
+      );
+      report.syslinux = { version: syslinux.version ?? null, bootable: syslinux.bootable };
+      for (const found of syslinux.problems)
+        problem(`syslinux-${found.code}`, `${found.message} Update the loader to repair it.`);
+
+      const efiState = await readEfiState(
+        volume,
+        (options.knownSyslinuxBuilds ?? []).map((build) => build.efi),
+      );
+      const efi = diagnoseEfi(efiState, bios);
+      report.efi = efiReportOf(efiState, efi);
+      report.firmware = {
+        bios: syslinux.bootable && (await menuBoots(volume, bios)),
+        uefi: efiState.syslinuxVersion !== null && efiState.ldlinuxE64 && (await menuBoots(volume, efi.menu)),
+      };
+
+      const notStarted = report.loader.present && judged ? await whySyslinuxStops(volume, judged) : null;
+      report.firmware.bios = report.firmware.bios && notStarted === null;
+      if (efiState.configText === null) report.firmware.uefi = report.firmware.uefi && notStarted === null;
+      else if (!judgeBootConfig(efiState.configText, 'EFI/BOOT').boots) report.firmware.uefi = false;
+
+      if (!report.loader.present) {
+        problem(
+          'loader-missing',
+          'The AstLinux loader is missing from this card, so it cannot start. Update the loader.',
+        );
+      } else if (notStarted !== null) {
+        problem(
+          LOADER_NOT_STARTED,
+          `The loader is on this card, but SYSLINUX would not start it: ${notStarted} Update the loader to write a new syslinux.cfg.`,
+        );
+      } else if (
+        report.bootLoader === 'astcard' &&
+        report.loader.version &&
+        options.appLoaderVersion &&
+        report.loader.version !== options.appLoaderVersion
+      ) {
+        problem(
+          'loader-outdated',
+          `The card's loader is version ${report.loader.version}; this app has ${options.appLoaderVersion}. Update the loader.`,
         );
       }
-    } else if (astkd) {
-      report.keydisk = {
-        present: true,
-        location: `partition ${astkd.number} (${astkd.label})`,
-        size: astkd.size,
-        label: astkd.label,
-      };
+
+      explainEfi(efi, problem);
+
+      const fatIsPartition1 = card.layout === 'mbr' && card.partition?.index === 0;
+      const images = await inspectImages(volume, card.device, listing, {
+        quick: report.quick,
+        pin: loaderOptions.pin,
+        releasesCannotStart: fatIsPartition1
+          ? null
+          : card.layout === 'superfloppy'
+            ? 'a superfloppy (no partition table)'
+            : `partition ${(card.partition?.index ?? 0) + 1}`,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      report.images = images.images;
+      report.signatures = { policy: images.signatures.policy, keys: images.signatures.keys };
+      for (const note of images.signatures.notes)
+        problem('key-unusable', `${note}. Remove or replace that key.`);
+      report.bootLines = images.bootLines;
+      report.boot = images.boot ? { ...images.boot, by: 'astcard' } : null;
+
+      if (runnixStart && byName(RUNNIX_KERNEL)) {
+        const sha1s = { ...images.sha1s };
+        report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
+        // RUNNIX checks what it boots against its .sha1 even where astcard's plan used a signed SHA-256.
+        const chosen = report.runnix?.prediction.image;
+        const file = chosen
+          ? listing.files.find((entry) => entry.name.toLowerCase() === `${OS_FOLDER}/${chosen}`.toLowerCase())
+          : undefined;
+        if (!report.quick && file && sha1s[file.name] === undefined) {
+          sha1s[file.name] = await sha1OnCard(volume, file.name, file.size, options);
+          report.runnix = await readRunnixSide(volume, listing, bios, sha1s);
+        }
+      }
+      if (report.runnix?.isDefault) predictByRunnix(report, report.runnix, listing);
+      if (notStarted !== null) {
+        // Neither loader runs, so neither one's choice is what happens.
+        report.boot = null;
+        report.bootLines = [];
+        for (const image of report.images) image.boots = false;
+      }
+      explainImages(report, problem, notStarted !== null);
+      explainLeftovers(listing, problem);
+      if (report.runnix) explainRunnix(report.runnix, problem);
+
+      report.partitions = await readAstlinuxPartitions(source, card.partition);
+      const keydisk = byName(CARD_FILES.keydisk);
+      const astkd = report.partitions.find((partition) => partition.role === 'keydisk');
+      if (loaderOptions.keydisk && !/^card:\/?kd\.img$/i.test(loaderOptions.keydisk)) {
+        report.keydisk = { present: true, location: loaderOptions.keydisk, size: null };
+      } else if (keydisk) {
+        // A keydisk the damage runs through cannot be read; the volume-damaged problem says so already.
+        const summary = await keydiskSummary(volume, keydisk).catch((error: unknown) => {
+          if (report.damage && error instanceof FatError) return undefined;
+          throw error;
+        });
+        report.keydisk = {
+          present: true,
+          location: `card:/${keydisk.name}`,
+          size: keydisk.size,
+          label: summary?.label ?? null,
+        };
+        if (summary === null) {
+          problem(
+            'keydisk-damaged',
+            `${keydisk.name} on this card is not a keydisk (no ext2 filesystem in it): AstLinux will not find its keys. Import a good keydisk.`,
+          );
+        }
+      } else if (astkd) {
+        report.keydisk = {
+          present: true,
+          location: `partition ${astkd.number} (${astkd.label})`,
+          size: astkd.size,
+          label: astkd.label,
+        };
+      }
+      return report;
+    } catch (error) {
+      // Reading ran into the damage the check found: what was read so far cannot be trusted to be the
+      // whole story, so the report keeps only the volume and its damage (see cutShort).
+      if (report.damage && error instanceof FatError) {
+        cutShort(report);
+        return report;
+      }
+      throw error;
     }
-    return report;
   } finally {
     await volume.close();
   }
+}
+
+/** The volume-damaged problem: the first thing found, how many more, and the way out. */
+function damagedSentence(damage: VolumeProblem[], target: string): string {
+  const [first] = damage;
+  const more =
+    damage.length > 1 ? ` (and ${damage.length - 1} more problem${damage.length > 2 ? 's' : ''})` : '';
+  return `The card's file system is damaged: ${first?.message ?? ''}${more} Nothing can be changed on this card until it is repaired: use Repair, or run "astcard repair ${target}".`;
+}
+
+/**
+ * A report on a card whose damage stopped inspect partway: the images, the loader and the boot it had
+ * read so far may be missing pieces, so none of it is claimed. Only the volume, its damage and the
+ * volume-damaged problem stay; `damage.complete` says the rest is unknown, not empty.
+ */
+function cutShort(report: CardReport): void {
+  if (report.damage) report.damage.complete = false;
+  report.bootLoader = null;
+  report.syslinux = null;
+  report.firmware = { bios: false, uefi: false };
+  report.efi = null;
+  report.loader = { present: false, version: null, appVersion: report.loader.appVersion };
+  report.runnix = null;
+  report.images = [];
+  report.boot = null;
+  report.bootLines = [];
+  report.partitions = [];
+  report.pin = null;
+  report.network = null;
+  report.keydisk = { present: false, location: null, size: null };
+  report.problems = report.problems.filter((found) => found.code === 'volume-damaged');
 }
 
 function efiReportOf(state: EfiState, diagnosis: EfiDiagnosis): EfiReport {

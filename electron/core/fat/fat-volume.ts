@@ -53,7 +53,7 @@ import {
 } from './fat-writes.js';
 import { readClusters } from './file-data.js';
 import { PathResolver } from './path-resolver.js';
-import type { CheckOptions } from './volume-check.js';
+import { type CheckOptions, checkVolume, type VolumeProblem } from './volume-check.js';
 import { type RepairOutcome, type RepairScope, repairVolume } from './volume-repair.js';
 
 export type { VolumeInfo } from './fat-reads.js';
@@ -160,6 +160,14 @@ export class FatVolume {
 
   volumeInfo(): Promise<VolumeInfo> {
     return this.exclusive(() => describeVolume(this.parts));
+  }
+
+  /**
+   * What the check before a first write would find (volume-check.ts), without putting anything right:
+   * reads only, so a volume opened read-only can say it is damaged before anyone tries to write to it.
+   */
+  check(): Promise<VolumeProblem[]> {
+    return this.exclusive(async () => (await checkVolume(this.parts, this.checkOptions)).problems);
   }
 
   // ---- writing ---------------------------------------------------------------------------------

@@ -38,6 +38,14 @@ export function BootBanner({
 }
 
 function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
+  if (view.damage && !view.damage.complete) {
+    // Reading stopped at the damage: saying "cannot boot" or "not an AstLinux card" would claim too much.
+    return (
+      <Banner tone="bad" title="astcard cannot tell what this card boots">
+        Its file system is damaged where astcard had to read it. Repair it; the card is then read again.
+      </Banner>
+    );
+  }
   if (!view.astlinux) {
     const empty = view.filesystem === null;
     return (

@@ -129,7 +129,10 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
   const state = useCard();
   const network = useNetwork((network) => (network.cardId === view.card.id ? network.settings : null));
   const trust = useTrust((trust) => (trust.cardId === view.card.id ? trust.trust : null));
-  const attention = view.problems.filter((problem) => !FIRMWARE_PROBLEM.test(problem.code));
+  // The damage has its own panel, with its Repair button.
+  const attention = view.problems.filter(
+    (problem) => !FIRMWARE_PROBLEM.test(problem.code) && problem.code !== 'volume-damaged',
+  );
   const [url, setUrl] = useState('');
   const prepareThis = () => {
     usePrepare.getState().reset(view.card.id);
@@ -148,9 +151,34 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
     if (answer !== null) await state.remove(name);
   };
 
+  const startOver = (
+    <section className="panel danger-zone" aria-labelledby="erase-title">
+      <h2 id="erase-title">Start over</h2>
+      <p className="muted">Erase this card and prepare it again from chosen images.</p>
+      <button type="button" className="button-danger" disabled={busy} onClick={prepareThis}>
+        Erase and prepare…
+      </button>
+    </section>
+  );
+
+  if (view.damage && !view.damage.complete) {
+    // Read only partway: nothing but the damage and the way out is known.
+    return (
+      <>
+        <BootBanner view={view} checking={false} />
+        <RepairOutcome />
+        <CardWorkProgress />
+        <DamagePanel view={view} busy={busy} />
+        {startOver}
+      </>
+    );
+  }
+
   return (
     <>
       <BootBanner view={view} checking={state.verifyJob !== null} network={network} />
+      <RepairOutcome />
+      {view.damage ? <DamagePanel view={view} busy={busy} /> : null}
       <FirmwareLine view={view} busy={busy} onUpdateLoader={() => void state.updateLoader()} />
       <CardWorkProgress />
       {!view.astlinux ? (
@@ -242,16 +270,96 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
             <summary>What the loader will print</summary>
             <pre className="boot-lines">{view.bootLines.join('\n')}</pre>
           </details>
-          <section className="panel danger-zone" aria-labelledby="erase-title">
-            <h2 id="erase-title">Start over</h2>
-            <p className="muted">Erase this card and prepare it again from chosen images.</p>
-            <button type="button" className="button-danger" disabled={busy} onClick={prepareThis}>
-              Erase and prepare…
-            </button>
-          </section>
+          {startOver}
         </>
       )}
     </>
+  );
+}
+
+/**
+ * The card's file system is damaged, by something other than an interrupted astcard change (which the
+ * next change puts right by itself): what is wrong, in the check's words, and Repair, which asks first.
+ */
+function DamagePanel({ view, busy }: { view: CardView; busy: boolean }) {
+  const repair = useCard((state) => state.repair);
+  const problems = view.damage?.problems ?? [];
+  const ask = async () => {
+    const answer = await confirm({
+      title: "Repair this card's file system?",
+      body: `${problems.map((problem) => problem.fix).join(' ')} Space marked in use that no file uses is freed. Files and parts of files that can still be read are kept; nothing else on the card is changed.`,
+      confirmLabel: 'Repair',
+    });
+    if (answer !== null) await repair();
+  };
+  return (
+    <section className="panel" aria-labelledby="damage-title" data-testid="damage-panel">
+      <h2 id="damage-title">The card's file system is damaged</h2>
+      <ul className="problems">
+        {problems.map((problem) => (
+          <li key={problem.code + problem.message}>{problem.message}</li>
+        ))}
+      </ul>
+      <p>
+        Nothing can be changed on this card until it is repaired: writing to damaged files could destroy
+        others.
+      </p>
+      <div className="actions">
+        <button type="button" className="button-primary" disabled={busy} onClick={() => void ask()}>
+          Repair…
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** What the last repair put right and what, if anything, is still wrong. */
+function RepairOutcome() {
+  const repaired = useCard((state) => state.repaired);
+  const dismiss = useCard((state) => state.dismiss);
+  if (!repaired) return null;
+  const still = repaired.remaining;
+  return (
+    <section
+      className={`note ${still.length === 0 ? 'note-good' : 'note-bad'}`}
+      role="status"
+      data-testid="repair-outcome"
+    >
+      <div className="note-text">
+        <strong>
+          {repaired.repaired.length === 0 && still.length === 0
+            ? 'The file system had nothing to repair.'
+            : still.length === 0
+              ? 'The file system is repaired.'
+              : repaired.writable
+                ? 'The file system is repaired; what is left does not stop changes to the card.'
+                : 'The repair could not put everything right: nothing can be changed on this card yet.'}
+        </strong>
+        {repaired.repaired.length > 0 ? (
+          <>
+            <p>Found and put right:</p>
+            <ul>
+              {repaired.repaired.map((problem) => (
+                <li key={problem.code + problem.message}>{problem.message}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {still.length > 0 ? (
+          <>
+            <p>Still wrong:</p>
+            <ul>
+              {still.map((problem) => (
+                <li key={problem.code + problem.message}>{problem.message}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+      <button type="button" className="button-quiet" onClick={dismiss} aria-label="Dismiss">
+        ✕
+      </button>
+    </section>
   );
 }
 

@@ -3,7 +3,7 @@
  * first (instant), then a full check of every image, as the loader would do it, with progress.
  */
 import { create } from 'zustand';
-import type { ApiError, CardJob, CardJobKind, CardView } from '../../../shared/api.js';
+import type { ApiError, CardJob, CardJobKind, CardRepair, CardView } from '../../../shared/api.js';
 import { api, asApiError, newJobId } from '../api/api.js';
 import { useCards } from './cards-store.js';
 import { usePlace } from './place-store.js';
@@ -28,6 +28,11 @@ const FOUND: Record<CardJobKind, { label: string; cancellable: boolean; note: st
   'loader-update': {
     label: 'Updating the loader',
     cancellable: true,
+    note: 'The card is read again when this is done.',
+  },
+  repair: {
+    label: 'Repairing the file system',
+    cancellable: false,
     note: 'The card is read again when this is done.',
   },
   verify: { label: 'Checking images', cancellable: false, note: 'The result shows here when it is done.' },
@@ -75,6 +80,8 @@ interface CardState {
   busy: Busy | null;
   error: ApiError | null;
   notice: string | null;
+  /** What the last repair of this card did, until the card is left or something else is done to it. */
+  repaired: Omit<CardRepair, 'view'> | null;
   open(id: string): Promise<void>;
   verify(): Promise<void>;
   addSources(sources: string[]): Promise<void>;
@@ -82,6 +89,7 @@ interface CardState {
   createKeydisk(replace: boolean): Promise<void>;
   importKeydisk(path: string, replace: boolean): Promise<void>;
   updateLoader(): Promise<void>;
+  repair(): Promise<void>;
   exportKeydisk(path: string): Promise<void>;
   eject(): Promise<void>;
   dismiss(): void;
@@ -96,7 +104,7 @@ export const useCard = create<CardState>((set, get) => {
     done: string,
   ) {
     const id = get().id;
-    set({ busy: { label, jobId, cancellable: jobId !== null }, error: null, notice: null });
+    set({ busy: { label, jobId, cancellable: jobId !== null }, error: null, notice: null, repaired: null });
     try {
       const view = await work();
       if (get().id !== id) return;
@@ -115,6 +123,7 @@ export const useCard = create<CardState>((set, get) => {
     busy: null,
     error: null,
     notice: null,
+    repaired: null,
     async open(id) {
       const job: CardJob | undefined = useCards.getState().cards.find((card) => card.id === id)?.job;
       // Coming back to the same card keeps what the last change to it said (it failed, or what it did).
@@ -125,6 +134,7 @@ export const useCard = create<CardState>((set, get) => {
         loading: job === undefined,
         error: same ? get().error : null,
         notice: same ? get().notice : null,
+        repaired: same ? get().repaired : null,
         busy: job ? { jobId: job.jobId, ...FOUND[job.kind] } : null,
         verifyJob: null,
       });
@@ -208,6 +218,27 @@ export const useCard = create<CardState>((set, get) => {
         'The loader is up to date; the previous one is kept as a fallback.',
       );
     },
+    async repair() {
+      const id = get().id;
+      if (!id) return;
+      // The card list shows the repair job on this card; there is no progress to follow (short, not
+      // cancellable), so the page says what is being done in words.
+      const jobId = newJobId('repair');
+      set({
+        busy: { label: 'Repairing the file system', jobId: null, cancellable: false },
+        error: null,
+        notice: null,
+        repaired: null,
+      });
+      try {
+        const { view, ...outcome } = await api().repairCard(id, jobId);
+        if (get().id !== id) return;
+        set({ busy: null, view, repaired: outcome });
+        if (view.astlinux && view.images.length > 0) await get().verify();
+      } catch (error) {
+        if (get().id === id) set({ busy: null, error: asApiError(error) });
+      }
+    },
     async exportKeydisk(path) {
       const id = get().id;
       if (id)
@@ -232,6 +263,6 @@ export const useCard = create<CardState>((set, get) => {
         set({ error: asApiError(error) });
       }
     },
-    dismiss: () => set({ error: null, notice: null }),
+    dismiss: () => set({ error: null, notice: null, repaired: null }),
   };
 });

@@ -3,20 +3,20 @@
  * running into free space, two files crossing, a chain looping — is never written: `add` refuses with the
  * reason and points at `astcard repair`, leaving every byte as it was. The repair job then puts it right
  * (fsck.fat -n finds nothing), every file keeps the content it had (the keydisk byte for byte, each image
- * still matching its checksum, so the card still boots it), and the next `add` goes through.
+ * still matching its checksum, so the card still boots it), and the next `add` goes through. inspect says
+ * the volume is damaged beforehand (reading only) and no longer afterwards.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { u16 } from '../../../electron/core/block/little-endian.js';
 import { MemoryBlockDevice } from '../../../electron/core/block/memory-block-device.js';
-import { openCardVolume } from '../../../electron/core/card/card-volume.js';
+import { inspectCard } from '../../../electron/core/card/inspect.js';
 import { readKeydiskFromCard } from '../../../electron/core/card/keydisk.js';
 import type { RepairCardResult } from '../../../electron/core/card/repair-card.js';
-import { type FatGeometry, parseBootSector } from '../../../electron/core/fat/boot-sector.js';
 import { prepareJob } from '../../../electron/core/writer/prepare-job.js';
 import { predictBoot } from './boot-oracle.js';
-import { fakeImage, PARTITION_OFFSET, removeScratch, scratch } from './card-fixtures.js';
+import { fakeImage, removeScratch, scratch } from './card-fixtures.js';
 import { fsckVolume, harnessCard, mke2fsKeydisk, runJobOn } from './cut-retry-harness.js';
+import { chainOf, freeCluster, setFat } from './fat-damage.js';
 
 const dir = scratch('damaged-card');
 const images = scratch('damaged-card-images');
@@ -31,46 +31,6 @@ beforeAll(async () => {
   keydisk = mke2fsKeydisk(join(dir, 'kd.img'), 'the keydisk');
   base = await harnessCard(dir, [join(images, OLD)], join(dir, 'kd.img'), 40 * 1024 * 1024);
 });
-
-function geometryOf(card: Uint8Array): FatGeometry {
-  return parseBootSector(card.subarray(PARTITION_OFFSET, PARTITION_OFFSET + 512), card.length);
-}
-
-/** Sets a FAT16 entry in every FAT copy, as damage by another system would. */
-function setFat(card: Uint8Array, cluster: number, value: number): void {
-  const geometry = geometryOf(card);
-  expect(geometry.type).toBe(16);
-  for (let copy = 0; copy < geometry.fatCount; copy++) {
-    const at =
-      PARTITION_OFFSET +
-      (geometry.reservedSectors + copy * geometry.fatSectors) * geometry.bytesPerSector +
-      cluster * 2;
-    card[at] = value & 0xff;
-    card[at + 1] = value >> 8;
-  }
-}
-
-function getFat(card: Uint8Array, cluster: number): number {
-  const geometry = geometryOf(card);
-  return u16(card, PARTITION_OFFSET + geometry.reservedSectors * geometry.bytesPerSector + cluster * 2);
-}
-
-/** A file's clusters in chain order, read from the undamaged card. */
-async function chainOf(card: Uint8Array, name: string): Promise<number[]> {
-  const { volume } = await openCardVolume(new MemoryBlockDevice(card), { readOnly: true });
-  const chain = [(await volume.stat(name)).firstCluster];
-  for (let next = getFat(card, chain[0] as number); next < 0xfff8; next = getFat(card, next))
-    chain.push(next);
-  return chain;
-}
-
-/** The highest free cluster: what no file reaches, and what the next write would hand out last. */
-function freeCluster(card: Uint8Array): number {
-  const geometry = geometryOf(card);
-  for (let cluster = geometry.clusterCount + 1; cluster >= 2; cluster--)
-    if (getFat(card, cluster) === 0) return cluster;
-  throw new Error('no free cluster');
-}
 
 const damages: Array<{ name: string; complaint: RegExp; damage: (card: Uint8Array) => Promise<void> }> = [
   {
@@ -104,6 +64,17 @@ describe('a damaged card is never written; repair puts it right, keeping every f
     expect(fsckVolume(card, dir).join('\n')).toMatch(complaint);
 
     const damaged = card.slice();
+    // inspect says so before anyone tries a change, and reads only.
+    const seen = await inspectCard(new MemoryBlockDevice(card, { name: 'card.img' }), { quick: true });
+    expect(seen.damage?.problems.length).toBeGreaterThan(0);
+    expect(seen.problems.map((found) => found.code)).toContain('volume-damaged');
+    expect(seen.problems.find((found) => found.code === 'volume-damaged')?.message).toContain(
+      'astcard repair card.img',
+    );
+    // Never a boot prediction from a card read only partway.
+    if (seen.damage?.complete === false) expect(seen.boot).toBeNull();
+    expect(Buffer.from(card).equals(Buffer.from(damaged)), 'inspect wrote').toBe(true);
+
     const add = { kind: 'add' as const, images: [join(images, 'AstLinux-2.1.0.img')] };
     const refusal = await runJobOn(card, add).then(
       () => null,
@@ -122,6 +93,9 @@ describe('a damaged card is never written; repair puts it right, keeping every f
     const disk = new MemoryBlockDevice(card);
     expect(Buffer.from((await readKeydiskFromCard(disk)) ?? []).equals(Buffer.from(keydisk))).toBe(true);
     expect((await predictBoot(disk)).image).toBe(OLD);
+    const after = await inspectCard(disk, { quick: true });
+    expect(after.damage).toBeNull();
+    expect(after.problems.map((found) => found.code)).not.toContain('volume-damaged');
 
     await runJobOn(card, add);
     expect(fsckVolume(card, dir)).toEqual([]);
