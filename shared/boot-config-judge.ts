@@ -214,12 +214,9 @@ function endsWithAny(name: string, endings: string[]): string | null {
   return null;
 }
 
-/**
- * Judges `text`, a syslinux.cfg that sits in `dir` on the card (`''` for the root, `EFI/BOOT` for the
- * UEFI one). Any size: SYSLINUX reads the whole file.
- */
-export function judgeBootConfig(text: string, dir = ''): BootConfigJudgement {
-  const judgement: BootConfigJudgement = {
+/** A judgement that starts nothing, for `problems`: where a config boots nothing, or was never read. */
+export function bootlessJudgement(problems: BootConfigProblem[]): BootConfigJudgement {
+  return {
     boots: false,
     label: null,
     kernel: null,
@@ -227,8 +224,16 @@ export function judgeBootConfig(text: string, dir = ''): BootConfigJudgement {
     options: '',
     needs: [],
     waitTenths: 0,
-    problems: [],
+    problems,
   };
+}
+
+/**
+ * Judges `text`, a syslinux.cfg that sits in `dir` on the card (`''` for the root, `EFI/BOOT` for the
+ * UEFI one). Any size: SYSLINUX reads the whole file.
+ */
+export function judgeBootConfig(text: string, dir = ''): BootConfigJudgement {
+  const judgement = bootlessJudgement([]);
   const problem = (code: BootConfigProblemCode, message: string) =>
     judgement.problems.push({ code, message });
 

@@ -5,7 +5,11 @@
  * whose default label starts RUNNIX (a real AstLinux card) is predicted by RUNNIX's rules instead
  * (runnix-side.ts). Reads only; never writes.
  */
-import { type BootConfigJudgement, judgeBootConfig } from '../../../shared/boot-config-judge.js';
+import {
+  type BootConfigJudgement,
+  bootlessJudgement,
+  judgeBootConfig,
+} from '../../../shared/boot-config-judge.js';
 import { defaultEntry } from '../../../shared/boot-menu.js';
 import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import { parseLoaderOptions } from '../../../shared/loader-config.js';
@@ -623,16 +627,7 @@ const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** A config astcard could not read: no boot predicted, for all it can tell. */
 function cannotJudge(message: string): BootConfigJudgement {
-  return {
-    boots: false,
-    label: null,
-    kernel: null,
-    initrds: [],
-    options: '',
-    needs: [],
-    waitTenths: 0,
-    problems: [{ code: 'unreadable-line', message }],
-  };
+  return bootlessJudgement([{ code: 'unreadable-line', message }]);
 }
 
 async function readConfigText(volume: FatVolume, entry: FatStat): Promise<string | null> {
