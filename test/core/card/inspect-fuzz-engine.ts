@@ -9,12 +9,12 @@
  * costs an inspect, not a copy of the card.
  */
 import { join } from 'node:path';
-import type { BlockDevice } from '../../../electron/core/block/block-device.js';
 import { MemoryBlockDevice } from '../../../electron/core/block/memory-block-device.js';
 import { openCardVolume } from '../../../electron/core/card/card-volume.js';
 import { inspectCard } from '../../../electron/core/card/inspect.js';
 import { AstcardError } from '../../../electron/core/errors.js';
 import { clusterOffset } from '../../../electron/core/fat/directory.js';
+import { PassThroughBlockDevice } from '../block/pass-through-device.js';
 import { fakeImage, PARTITION_OFFSET } from './card-fixtures.js';
 import { harnessCard, mke2fsKeydisk } from './cut-retry-harness.js';
 import { geometryOf } from './fat-damage.js';
@@ -118,32 +118,17 @@ export function prng(seed: number): () => number {
 const TELLING = [0x00, 0x01, 0x02, 0x05, 0x0f, 0x10, 0x2e, 0x7f, 0x80, 0xe5, 0xf7, 0xf8, 0xff];
 
 /** A device that reads `bytes` and counts every write (refusing it, so the card stays as it was). */
-export class CountingDevice implements BlockDevice {
+export class CountingDevice extends PassThroughBlockDevice {
   writes = 0;
-  private readonly inner: MemoryBlockDevice;
 
   constructor(bytes: Uint8Array) {
-    this.inner = new MemoryBlockDevice(bytes, { name: 'fuzz.img' });
+    super(new MemoryBlockDevice(bytes, { name: 'fuzz.img' }));
   }
 
-  get size(): number {
-    return this.inner.size;
-  }
-  get sectorSize(): number {
-    return this.inner.sectorSize;
-  }
-  get name(): string {
-    return this.inner.name;
-  }
-  read(offset: number, length: number): Promise<Uint8Array> {
-    return this.inner.read(offset, length);
-  }
-  async write(): Promise<void> {
+  override async write(): Promise<void> {
     this.writes += 1;
     throw new Error('inspect wrote to the card');
   }
-  async flush(): Promise<void> {}
-  async close(): Promise<void> {}
 }
 
 /**
