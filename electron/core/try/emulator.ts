@@ -65,6 +65,9 @@ export async function chooseAcceleration(): Promise<Acceleration> {
   return { kind: 'kvm', reason: 'KVM: hardware virtualisation' };
 }
 
+/** A machine nobody sees or reaches: no screen, no network, no monitor; the serial port is set by each. */
+const HEADLESS = ['-display', 'none', '-vga', 'none', '-nic', 'none', '-monitor', 'none'];
+
 /** Asked once per process: the answer does not change while it runs. */
 let kvmWorks: Promise<boolean> | undefined;
 
@@ -88,14 +91,7 @@ function kvmStartsMachine(timeoutMs = 8000): Promise<boolean> {
         'kvm',
         '-m',
         '64',
-        '-display',
-        'none',
-        '-vga',
-        'none',
-        '-nic',
-        'none',
-        '-monitor',
-        'none',
+        ...HEADLESS,
         '-serial',
         'none',
         '-no-reboot',
@@ -150,14 +146,7 @@ export async function emulatorCommand(options: {
     '-smp',
     '1',
     '-no-reboot',
-    '-display',
-    'none',
-    '-vga',
-    'none',
-    '-nic',
-    'none',
-    '-monitor',
-    'none',
+    ...HEADLESS,
     '-serial',
     'stdio',
     // The card as a SATA disk: what a CF adapter or a card reader looks like to the loader's drivers.
