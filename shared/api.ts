@@ -90,6 +90,7 @@ export type CardJobKind =
   | 'verify'
   | 'loader-update'
   | 'repair'
+  | 'revert'
   | 'batch'
   | 'station'
   | 'try';
@@ -128,9 +129,14 @@ export interface CardView {
   free: number | null;
   loader: { present: boolean; version: string | null; appVersion: string | null };
   images: CardImage[];
-  boot: { image: string; version: string | null; verified: boolean } | null;
+  /** `by`: the loader that decides — astcard's, or RUNNIX on a card it starts (which boots what os/ver names). */
+  boot: { image: string; version: string | null; verified: boolean; by: 'astcard' | 'runnix' } | null;
   bootLines: string[];
+  /** RUNNIX on the card: its version, and whether it is what the card starts (else a label to choose). */
+  runnix: { version: string | null; isDefault: boolean } | null;
   keydisk: { present: boolean; location: string | null; size: number | null };
+  /** The release the card ran before its last upgrade (os/Xver), when it is on the card and not what boots now. */
+  revert: { to: string } | null;
   problems: Array<{ code: string; message: string }>;
   /**
    * Damage to the card's FAT volume that no interrupted astcard change leaves: nothing is written to the
@@ -633,6 +639,11 @@ export interface AstcardApi {
    * else is touched.
    */
   repairCard(id: string, jobId: string): Promise<CardRepair>;
+  /**
+   * Back to the release the card ran before its last upgrade (`revert.to`), once that release has been read
+   * back and checked: os/ver switched on a card RUNNIX boots, the release pinned on one astcard's loader boots.
+   */
+  revertCard(id: string, jobId: string): Promise<CardView>;
   eject(id: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
   /**
@@ -717,6 +728,7 @@ export const API_METHODS = [
   'exportKeydisk',
   'updateLoader',
   'repairCard',
+  'revertCard',
   'eject',
   'cancelJob',
   'pickPath',

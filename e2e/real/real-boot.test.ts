@@ -9,7 +9,7 @@
 // Each boot is compared with what the shared code predicts from the card's files, read by astcard's FAT code.
 // Needs `npm run build`, `npm run build:loader` and `npm run build:syslinux` first.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FileBlockDevice } from '../../electron/core/block/file-block-device.js';
@@ -18,7 +18,6 @@ import { decideBoot, planBoot } from '../../shared/boot-plan.js';
 import { predictRunnixBoot } from '../../shared/runnix-rules.js';
 import { fixtureCache } from '../fixtures/astlinux-images.js';
 import { buildStandInRelease, type StandInRelease } from '../fixtures/astlinux-real/release.js';
-import { buildReleaseCard } from '../fixtures/astlinux-real/release-card.js';
 import {
   buildRunnixCard,
   type RunnixCard,
@@ -121,9 +120,19 @@ beforeAll(async () => {
   r10 = await timed('release 1.5.10', () =>
     buildStandInRelease({ version: '1.5.10', kcmdExtra: KCMD_EXTRA }, dir),
   );
-  volumeId = await timed('card for the loader', () =>
-    buildReleaseCard(cards.loader, { releases: [r9, r10] }),
+  r11 = await timed('release 1.5.11', () =>
+    buildStandInRelease({ version: '1.5.11', kcmdExtra: KCMD_EXTRA }, dir),
   );
+  // As a user makes it: two release archives, and AstLinux's ASTURW and ASTKD partitions made by astcard.
+  volumeId = await timed('card for the loader (astcard prepare)', async () => {
+    rmSync(cards.loader, { force: true });
+    const made = astcard(
+      ...['prepare', cards.loader, '--size', '96M', '--image', r9.archive, '--image', r10.archive],
+      ...['--writable-partition', '8M', '--keydisk-partition', '4M'],
+      ...['--console', 'ttyS0,115200', '--onfail', 'poweroff', '--json'],
+    );
+    return JSON.parse(made).serial as string;
+  });
   copyFileSync(cards.loader, cards.damaged);
   await damage(cards.damaged, 'os/astlinux-1.5.10.run');
   const badSha1 = `${'0'.repeat(40)}  astlinux-1.5.9.run\n`;
@@ -143,9 +152,10 @@ beforeAll(async () => {
     xver: 'astlinux-1.5.9\n',
     defaultConf: 'NDEV="eth0"\nVERIFY_LOCAL="yes"\n',
   });
-  r11 = await timed('release 1.5.11', () =>
-    buildStandInRelease({ version: '1.5.11', kcmdExtra: KCMD_EXTRA }, dir),
-  );
+  await timed('astcard add, then revert, on a RUNNIX card', async () => {
+    astcard('add', cards.runnixVer.file, r11.archive);
+    astcard('revert', cards.runnixVer.file);
+  });
   cards.converted = await buildRunnixCard(join(dir, 'converted.card'), {
     releases: [r9, r10],
     sizeMiB: 80,
@@ -219,8 +229,24 @@ describe('the stand-ins are laid out like the real thing', () => {
       [2, 0x83, 'ASTURW'],
       [3, 0x83, 'ASTKD'],
     ]);
-    execFileSync('dd', [`if=${cards.loader}`, `of=${volume}`, 'bs=1M', 'skip=1', 'status=none']);
-    execFileSync('fsck.fat', ['-n', volume], { stdio: 'pipe' });
+    // The card astcard prepared: its table read here byte by byte, not with astcard's MBR code.
+    const mbr = readFileSync(cards.loader).subarray(0, 512);
+    const entries = [0, 1, 2].map((index) => {
+      const at = 446 + 16 * index;
+      return { type: mbr[at + 4], start: mbr.readUInt32LE(at + 8), sectors: mbr.readUInt32LE(at + 12) };
+    });
+    expect(entries.map((entry) => entry.type)).toEqual([0x06, 0x83, 0x83]);
+    expect(entries.map((entry) => entry.sectors).slice(1)).toEqual([8 * 2048, 4 * 2048]);
+    const labels: string[] = [];
+    for (const entry of entries) {
+      extract(cards.loader, entry.start, entry.sectors);
+      if (entry.type === 0x06) execFileSync('fsck.fat', ['-n', volume], { stdio: 'pipe' });
+      else {
+        execFileSync('e2fsck', ['-fn', volume], { stdio: 'pipe' });
+        labels.push(execFileSync('e2label', [volume], { encoding: 'utf8' }).trim());
+      }
+    }
+    expect(labels).toEqual(['ASTURW', 'ASTKD']);
     rmSync(volume, { force: true });
   });
 });
@@ -237,10 +263,11 @@ describe.concurrent('real releases boot (QEMU)', { timeout: 2 * BOOT_TIMEOUT_MS 
     expect(run.loader).toContain(
       `kexec -e os/astlinux-1.5.10.run (loader ${handoffOf(run.marker?.cmdline ?? '').loader}, card ${volumeId})`,
     );
+    // The partitions astcard made are found by their labels, as on a card AstLinux's initial-setup made.
     expect(run.linuxrc).toEqual([
       'card /dev/sda1',
-      'asturw none',
-      'astkd none',
+      'asturw /dev/sda2',
+      'astkd /dev/sda3',
       'image os/astlinux-1.5.10.run on /dev/loop0',
     ]);
     expect(run.marker?.version).toBe('astlinux-1.5.10');
@@ -303,12 +330,22 @@ describe.concurrent('real releases boot (QEMU)', { timeout: 2 * BOOT_TIMEOUT_MS 
     expectAstlinuxMounts(run.marker?.mounts ?? []);
   });
 
-  test('RUNNIX boots what os/ver names, and with VERIFY_LOCAL="yes" checks it first', async () => {
+  test('a RUNNIX card after astcard add and astcard revert: RUNNIX boots the release before the add, checked first', async () => {
+    // The add made 1.5.11 current (1.5.10 its previous, 1.5.9 removed); the revert switched back to 1.5.10.
+    const osFile = (name: string) =>
+      execFileSync('mtype', ['-i', `${cards.runnixVer.file}@@${cards.runnixVer.fatOffset}`, `::os/${name}`], {
+        encoding: 'utf8',
+        env: { ...process.env, MTOOLS_SKIP_CHECK: '1' },
+      });
+    expect(osFile('ver').trim()).toBe('astlinux-1.5.10');
+    expect(osFile('Xver').trim()).toBe('astlinux-1.5.11');
     const card = await readCardContents(cards.runnixVer.file);
+    expect(Object.keys(card.runDigests).sort()).toEqual(['astlinux-1.5.10.run', 'astlinux-1.5.11.run']);
     expect(predictRunnixBoot(runnixInput(card, RUNNIX_CMDLINE))).toMatchObject({
       image: 'astlinux-1.5.10.run',
       rule: 'os-ver',
-      isNewest: true,
+      isNewest: false,
+      newest: 'astlinux-1.5.11.run',
       checksum: 'ok',
       verifyLocal: true,
       starts: true,

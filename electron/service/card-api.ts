@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { AddImagesRequest, AstcardApi, VolumeDamage } from '../../shared/api.js';
 import { addPhases, loaderUpdatePhases, verifyPhases } from '../../shared/progress.js';
-import { readKeydiskFromCard, saveKeydisk } from '../core/card/keydisk.js';
+import { exportKeydisk } from '../core/card/keydisk.js';
 import { stageSources } from '../core/card/stage-images.js';
 import { openTarget } from '../core/card/target.js';
 import { ejectDrive } from '../core/writer/eject.js';
@@ -28,6 +28,7 @@ export type CardApi = Pick<
   | 'exportKeydisk'
   | 'updateLoader'
   | 'repairCard'
+  | 'revertCard'
   | 'eject'
 >;
 
@@ -77,7 +78,7 @@ export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
       await list.card(id);
       const disk = await openTarget(id, { readOnly: true });
       try {
-        await saveKeydisk(await readKeydiskFromCard(disk), path);
+        await exportKeydisk(disk, path);
       } finally {
         await disk.close();
       }
@@ -107,6 +108,15 @@ export function cardApi(list: CardList, work: CardWork, jobs: Jobs): CardApi {
         writable: result.writable,
         view: await work.look(id, true),
       };
+    },
+    async revertCard(id, jobId) {
+      await jobs.run(
+        jobId,
+        ({ signal, progressFor }) =>
+          work.change(id, { kind: 'revert' }, { onProgress: progressFor(id), signal }),
+        { kind: 'revert', cards: [id] },
+      );
+      return work.look(id, true);
     },
     async eject(id) {
       const summary = await list.card(id);

@@ -67,7 +67,9 @@ export function viewOf(card: CardSummary, report: CardReport): CardView {
     })),
     boot: report.boot ? { ...report.boot } : null,
     bootLines: report.bootLines.slice(),
+    runnix: report.runnix ? { version: report.runnix.version, isDefault: report.runnix.isDefault } : null,
     keydisk: { ...report.keydisk },
+    revert: report.revert ? { ...report.revert } : null,
     problems: report.problems.map(({ code, message }) => ({ code, message })),
     damage: report.damage
       ? {

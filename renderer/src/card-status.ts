@@ -56,6 +56,7 @@ const JOB_WORDS: Record<CardJobKind, string> = {
   verify: 'Images being checked',
   'loader-update': 'Loader being updated',
   repair: 'Being repaired',
+  revert: 'Going back to its previous release',
   batch: 'Being written by a batch',
   station: 'Being written by the station',
   try: 'Being tried in a test machine',

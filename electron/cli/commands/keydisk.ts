@@ -6,8 +6,7 @@ import {
   checkKeydisk,
   createKeydiskImage,
   DEFAULT_KEYDISK_BYTES,
-  readKeydiskFromCard,
-  saveKeydisk,
+  exportKeydisk,
 } from '../../core/card/keydisk.js';
 import { openTarget, targetKind } from '../../core/card/target.js';
 import type { JobOf } from '../../core/writer/jobs.js';
@@ -15,9 +14,9 @@ import { formatBytes, UsageError } from '../output.js';
 import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
 
 const USAGE = [
-  'keydisk create <card> [--size N] [--force] [--yes] [--confirm-name NAME]  a new ASTKD keydisk as kd.img on the card',
+  "keydisk create <card> [--size N] [--force] [--yes] [--confirm-name NAME]  a new ASTKD keydisk: kd.img, or the card's ASTKD partition",
   'keydisk create <file|drive> --raw [--size N] [--force] [--yes]  …or a whole image file or drive of its own',
-  'keydisk import <card> <kd.img> [--force] [--yes] [--confirm-name NAME]  put an existing keydisk on the card',
+  'keydisk import <card> <kd.img> [--force] [--yes] [--confirm-name NAME]  put an existing keydisk on the card (kd.img or its ASTKD partition)',
   "keydisk export <card> <file> [--force]                  copy the card's keydisk off it",
 ];
 
@@ -65,11 +64,17 @@ export const keydisk: Command = {
         ]);
         return;
       }
-      const result = await withStagedSources([], { data: createKeydiskImage(size) }, out, (staged) =>
-        runOnCard(target, placeJob(staged.keydisk, values.force), values, out, 'put a keydisk on it'),
-      );
+      const result =
+        values.size === undefined
+          ? // No size asked: made on the card, as large as its ASTKD partition when it keeps the keydisk there.
+            await runOnCard(target, placeJob(null, values.force), values, out, 'put a keydisk on it')
+          : await withStagedSources([], { data: createKeydiskImage(size) }, out, (staged) =>
+              runOnCard(target, placeJob(staged.keydisk, values.force), values, out, 'put a keydisk on it'),
+            );
       out.result({ target, ...result, placement: 'card' }, () => [
-        `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`,
+        result.location.startsWith('card:')
+          ? `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target} (kd.img).`
+          : `Created a ${formatBytes(result.size)} keydisk labelled ${result.label} on ${target}, in ${result.location}.`,
       ]);
       return;
     }
@@ -85,7 +90,9 @@ export const keydisk: Command = {
         'put a keydisk on it',
       );
       out.result({ target, ...result, placement: 'card' }, () => [
-        `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`,
+        result.location.startsWith('card:')
+          ? `Put ${file} on ${target} as kd.img (${formatBytes(result.size)}, label ${result.label || 'none'}).`
+          : `Put ${file} into ${result.location} of ${target}: ${formatBytes(result.size)}, label ${result.label || 'none'}.`,
       ]);
       return;
     }
@@ -93,10 +100,9 @@ export const keydisk: Command = {
       if (file === undefined) throw usage();
       const disk = await openTarget(target, { readOnly: true });
       try {
-        const data = await readKeydiskFromCard(disk);
-        await saveKeydisk(data, file, values.force ?? false);
-        out.result({ target, file, size: data.length }, () => [
-          `Copied the keydisk of ${target} to ${file} (${formatBytes(data.length)}).`,
+        const size = await exportKeydisk(disk, file, values.force ?? false);
+        out.result({ target, file, size }, () => [
+          `Copied the keydisk of ${target} to ${file} (${formatBytes(size)}).`,
         ]);
       } finally {
         await disk.close();

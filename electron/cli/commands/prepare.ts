@@ -10,7 +10,7 @@ import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedS
 export const prepare: Command = {
   name: 'prepare',
   usage:
-    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--layout mbr|superfloppy] [--size BYTES [--force]] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes] [--confirm-name NAME]',
+    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--writable-partition N] [--keydisk-partition N] [--layout mbr|superfloppy] [--size BYTES [--force]] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes] [--confirm-name NAME]',
   summary: 'erase a card (or make a new card image) and put the loader and images on it',
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
@@ -22,6 +22,8 @@ export const prepare: Command = {
           keydisk: { type: 'string' },
           'new-keydisk': { type: 'boolean' },
           'keydisk-size': { type: 'string' },
+          'writable-partition': { type: 'string' },
+          'keydisk-partition': { type: 'string' },
           layout: { type: 'string' },
           size: { type: 'string' },
           console: { type: 'string', multiple: true },
@@ -41,9 +43,22 @@ export const prepare: Command = {
     if (layout !== 'mbr' && layout !== 'superfloppy') throw new UsageError('--layout is mbr or superfloppy');
     if (values.keydisk && values['new-keydisk'])
       throw new UsageError('give either --keydisk FILE or --new-keydisk, not both');
+    const partitions = {
+      ...(values['writable-partition'] === undefined
+        ? {}
+        : { writable: parseSize(values['writable-partition']) }),
+      ...(values['keydisk-partition'] === undefined
+        ? {}
+        : { keydisk: parseSize(values['keydisk-partition']) }),
+    };
+    if (partitions.keydisk !== undefined && values['keydisk-size'] !== undefined)
+      throw new UsageError(
+        '--keydisk-size is for a kd.img file; with --keydisk-partition the keydisk is as large as its partition',
+      );
     const keydisk = values.keydisk
       ? { path: values.keydisk }
-      : values['new-keydisk']
+      : // The ASTKD partition is made an empty keydisk already; a new kd.img would only be copied into it.
+        values['new-keydisk'] && partitions.keydisk === undefined
         ? {
             data: createKeydiskImage(
               values['keydisk-size'] === undefined
@@ -79,6 +94,7 @@ export const prepare: Command = {
           onfail,
           keydisk: staged.keydisk,
           ...(values.console ? { console: values.console } : {}),
+          ...(Object.keys(partitions).length > 0 ? { partitions } : {}),
         },
         values,
         out,
@@ -96,6 +112,16 @@ function report(out: Output, target: string, result: PrepareResult): void {
     ...result.images.map(
       (image) => `  ${image.name}  ${formatBytes(image.size)}  written and verified (sha1 ${image.sha1})`,
     ),
-    result.keydisk ? '  keydisk kd.img copied' : '  no keydisk',
+    ...result.partitions.map(
+      (partition) =>
+        `  partition ${partition.number}: ext2 "${partition.label}", ${formatBytes(partition.size)}${partition.label === 'ASTKD' ? ' (the keydisk)' : " (AstLinux's writable layer)"}`,
+    ),
+    result.keydisk
+      ? result.partitions.some((partition) => partition.label === 'ASTKD')
+        ? '  keydisk copied into the ASTKD partition'
+        : '  keydisk kd.img copied'
+      : result.partitions.some((partition) => partition.label === 'ASTKD')
+        ? '  keydisk: the empty ASTKD partition'
+        : '  no keydisk',
   ]);
 }

@@ -1,7 +1,8 @@
 /**
- * A PBX's settings on its card's keydisk (kd.img): read, and changed the way every keydisk change is made —
+ * A PBX's settings on its card's keydisk. On kd.img they are changed the way every kd.img change is made —
  * the edited keydisk written beside the old one, read back, and renamed over it — so a cut leaves the old
- * settings or the new ones, never a keydisk in between.
+ * settings or the new ones, never a keydisk in between. On an ASTKD partition (gigabytes, no room for a
+ * second copy) the file is changed in place, libext2fs's writes held back until it has finished.
  */
 import type { BlockDevice } from '../block/block-device.js';
 import type { SettingIssue } from '../settings/changes.js';
@@ -12,7 +13,7 @@ import {
   writeCardSettings,
 } from '../settings/index.js';
 import type { SettingChange } from '../settings/user-conf-edit.js';
-import { putKeydiskOnCard, readKeydiskFromCard } from './keydisk.js';
+import { keydiskPartition, putKeydiskOnCard, readKeydiskFromCard } from './keydisk.js';
 import type { ProgressListener } from './progress.js';
 
 export interface ChangedSettings {
@@ -26,7 +27,8 @@ export interface ChangedSettings {
 }
 
 export async function readSettingsOnCard(disk: BlockDevice): Promise<CardSettings> {
-  return readCardSettings(await readKeydiskFromCard(disk));
+  const partition = await keydiskPartition(disk);
+  return readCardSettings(partition ? partition.device : await readKeydiskFromCard(disk));
 }
 
 export async function changeSettingsOnCard(
@@ -34,6 +36,11 @@ export async function changeSettingsOnCard(
   changes: SettingsChanges,
   options: { onProgress?: ProgressListener; signal?: AbortSignal } = {},
 ): Promise<ChangedSettings> {
+  const partition = await keydiskPartition(disk);
+  if (partition) {
+    const inPlace = await writeCardSettings(partition.device, changes);
+    return { file: inPlace.file, changes: inPlace.changes, text: inPlace.text, warnings: inPlace.warnings };
+  }
   const written = await writeCardSettings(await readKeydiskFromCard(disk), changes);
   if (written.changes.length > 0 && written.image) {
     await putKeydiskOnCard(disk, written.image, { replace: true, ...options });

@@ -31,6 +31,7 @@ import { readExt2Summary } from './ext2-format.js';
 import { type InspectedImage, inspectImages, sha1OnCard } from './inspect-images.js';
 import { defaultLabel, infoFileFor } from './loader-files.js';
 import type { ProgressListener } from './progress.js';
+import { readVer } from './releases-on-card.js';
 import { RUNNIX_KERNEL, type RunnixReport, readRunnixSide, runnixEntry } from './runnix-side.js';
 import { finalNameOf } from './temporary-files.js';
 
@@ -100,6 +101,11 @@ export interface CardReport {
   partitions: AstlinuxPartition[];
   pin: string | null;
   /**
+   * The release a revert goes back to: the one os/Xver names (what the card ran before its last upgrade),
+   * when its `.run` is on the card and it is not what boots now. Null: nothing to go back to.
+   */
+  revert: { to: string } | null;
+  /**
    * Network sources the loader tries before (or instead of) the card's images, from the booting label's
    * options; null when there are none. `sources` are the URLs in order.
    */
@@ -160,6 +166,7 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
     signatures: { policy: 'off', keys: 0 },
     partitions: [],
     pin: null,
+    revert: null,
     network: null,
     keydisk: { present: false, location: null, size: null },
     problems: [],
@@ -352,6 +359,7 @@ export async function inspectCard(disk: BlockDevice, options: InspectOptions = {
       explainLeftovers(listing, problem);
       if (report.runnix) explainRunnix(report.runnix, problem);
 
+      report.revert = await revertTarget(volume, listing, report.boot);
       report.partitions = await readAstlinuxPartitions(source, card.partition);
       const keydisk = byName(CARD_FILES.keydisk);
       const astkd = report.partitions.find((partition) => partition.role === 'keydisk');
@@ -424,6 +432,7 @@ function cutShort(report: CardReport): void {
   report.bootLines = [];
   report.partitions = [];
   report.pin = null;
+  report.revert = null;
   report.network = null;
   report.keydisk = { present: false, location: null, size: null };
   report.problems = report.problems.filter((found) => found.code === 'volume-damaged');
@@ -473,6 +482,22 @@ function explainEfi(diagnosis: EfiDiagnosis, problem: (code: string, message: st
 }
 
 /** The ext2 superblock of the card's kd.img, read from its first chunk; null when it is not ext2. */
+async function revertTarget(
+  volume: FatVolume,
+  listing: CardListing,
+  boot: CardReport['boot'],
+): Promise<CardReport['revert']> {
+  // A text file of one line; anything larger is no Xver AstLinux wrote, and is not read whole.
+  const xver = await volume.stat(`${OS_FOLDER}/Xver`).catch(() => null);
+  if (!xver || xver.isDirectory || xver.size > 4096) return null;
+  const previous = await readVer(volume, 'Xver');
+  if (previous === null) return null;
+  const run = `${OS_FOLDER}/${previous}.run`.toLowerCase();
+  if (!listing.files.some((file) => file.name.toLowerCase() === run)) return null;
+  if (boot && boot.image.toLowerCase() === run) return null;
+  return { to: previous };
+}
+
 async function keydiskSummary(volume: FatVolume, entry: FatStat) {
   for await (const chunk of volume.chunks(entry.name)) {
     const summary = readExt2Summary(chunk);
@@ -544,23 +569,27 @@ function explainImages(
   problem: (code: string, message: string) => void,
   loaderNotStarted: boolean,
 ): void {
+  // RUNNIX starts what os/ver names whatever its checksum says: "will not boot" would be untrue there.
+  const wontBoot = report.runnix?.isDefault
+    ? "astcard's loader would not boot it (RUNNIX, which starts this card, does not refuse it)"
+    : 'it will not boot';
   for (const image of report.images) {
     const name = image.name;
     const what = image.kind === 'release' ? 'release' : 'image';
     if (image.verdict === 'mismatch') {
       problem(
         'image-damaged',
-        `${name} does not match its checksum: it is damaged and will not boot. Remove it and add it again.`,
+        `${name} does not match its checksum: it is damaged and ${wontBoot}. Remove it and add it again.`,
       );
     } else if (image.verdict === 'missing-sidecar') {
       problem(
         'sidecar-missing',
-        `${name} has no checksum file (an interrupted copy?) and will not boot. Add it again.`,
+        `${name} has no checksum file (an interrupted copy?), so ${wontBoot}. Add it again.`,
       );
     } else if (image.verdict === 'malformed-sidecar') {
       problem(
         'sidecar-malformed',
-        `The checksum file of ${name} is damaged, so ${name} will not boot. Add the ${what} again.`,
+        `The checksum file of ${name} is damaged, so ${wontBoot}. Add the ${what} again.`,
       );
     } else if (image.verdict === 'zero-length') {
       problem('image-empty', `${name} is empty and will not boot. Remove it.`);

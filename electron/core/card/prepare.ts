@@ -10,16 +10,24 @@ import type { LoaderOptions } from '../../../shared/loader-config.js';
 import { bootMenuFromSettings } from '../../../shared/syslinux-config.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { formatFat } from '../fat/format.js';
-import { DEFAULT_FIRST_LBA, PARTITION_TYPE, partitionDevice, writePartitionTable } from '../mbr/index.js';
+import {
+  DEFAULT_FIRST_LBA,
+  PARTITION_TYPE,
+  type PartitionEntry,
+  partitionDevice,
+  writePartitionTable,
+} from '../mbr/index.js';
 import type { SyslinuxBinaries } from '../syslinux/binaries.js';
 import { installSyslinux } from '../syslinux/install.js';
 import { CARD_FILES, type LoaderAssets } from './assets.js';
+import { KEYDISK_LABEL, WRITABLE_LABEL } from './astlinux-partitions.js';
 import { CardError } from './card-error.js';
 import { openCardVolume } from './card-volume.js';
 import { type CopiedImage, copyImageToCard } from './copy-image.js';
 import { efiBytes, NO_EFI, writeEfiBoot } from './efi-files.js';
+import { formatExt2Device } from './ext2-format.js';
 import type { ImageSource } from './image-source.js';
-import { checkKeydisk } from './keydisk.js';
+import { checkKeydisk, writeKeydiskToDevice } from './keydisk.js';
 import { checkCancelled, type ProgressListener } from './progress.js';
 import type { ReleaseSource } from './release-source.js';
 import { copyReleaseToCard, newestGoodRelease, switchVer } from './releases-on-card.js';
@@ -37,8 +45,13 @@ export interface PrepareOptions {
   images: ImageSource[];
   /** Real AstLinux releases, put into os/ (they need the MBR layout: AstLinux looks on partition 1). */
   releases?: ReleaseSource[];
-  /** A keydisk to put on the card as kd.img: a file to copy, or the bytes of a new one (createKeydiskImage). */
+  /**
+   * A keydisk to put on the card: as kd.img, or into the ASTKD partition when `partitions.keydisk` asks for
+   * one — a file to copy, or the bytes of a new one (createKeydiskImage).
+   */
   keydisk?: { path: string } | { data: Uint8Array } | null;
+  /** AstLinux's ext2 partitions after the FAT one, in bytes: ASTURW (partition 2), then ASTKD. */
+  partitions?: AstlinuxPartitionSizes;
   loader: LoaderAssets;
   syslinux: SyslinuxBinaries;
   /** Console devices for the loader's kernel, the last one primary: by default the serial port, then the screen (primary). */
@@ -48,8 +61,19 @@ export interface PrepareOptions {
   signal?: AbortSignal;
 }
 
+export interface AstlinuxPartitionSizes {
+  writable?: number;
+  keydisk?: number;
+}
+
+/** Partitions smaller than this hold too little to be worth making (and ext2 wants 256 KiB). */
+export const SMALLEST_EXT2_PARTITION = 1024 * 1024;
+const MIB_SECTORS = 2048;
+
 export interface PrepareResult {
   layout: 'mbr' | 'superfloppy';
+  /** The ext2 partitions made after the FAT one. */
+  partitions: Array<{ number: number; label: string; size: number }>;
   fatType: 12 | 16 | 32;
   label: string;
   serial: string;
@@ -59,9 +83,16 @@ export interface PrepareResult {
 }
 
 export function requiredBytes(
-  options: Pick<PrepareOptions, 'images' | 'loader' | 'syslinux' | 'releases'>,
+  options: Pick<PrepareOptions, 'images' | 'loader' | 'syslinux' | 'releases' | 'partitions'>,
   keydiskBytes: number,
 ): number {
+  const sizes = options.partitions ?? {};
+  const partitionBytes = ext2Partitions(sizes).reduce(
+    (sum, partition) => sum + partition.sectorCount * 512 + MIB_SECTORS * 512,
+    0,
+  );
+  // A keydisk that goes into its partition takes no room on the FAT volume.
+  const fatKeydisk = sizes.keydisk ? 0 : keydiskBytes;
   const payload =
     options.images.reduce((sum, image) => sum + image.size, 0) +
     (options.releases ?? []).reduce(
@@ -73,9 +104,22 @@ export function requiredBytes(
     options.syslinux.ldlinuxImage.length +
     options.syslinux.ldlinuxC32.length +
     efiBytes(options.syslinux.efi) +
-    keydiskBytes;
+    fatKeydisk;
   const layoutBytes = DEFAULT_FIRST_LBA * 512;
-  return payload + layoutBytes + Math.max(OVERHEAD_MIN, Math.ceil(payload * OVERHEAD_FRACTION));
+  return (
+    payload + layoutBytes + partitionBytes + Math.max(OVERHEAD_MIN, Math.ceil(payload * OVERHEAD_FRACTION))
+  );
+}
+
+/** The partitions to make after the FAT one, in AstLinux's order, each a whole number of MiB. */
+function ext2Partitions(sizes: AstlinuxPartitionSizes): Array<{ label: string; sectorCount: number }> {
+  const wanted: Array<[string, number | undefined]> = [
+    [WRITABLE_LABEL, sizes.writable],
+    [KEYDISK_LABEL, sizes.keydisk],
+  ];
+  return wanted.flatMap(([label, bytes]) =>
+    bytes === undefined ? [] : [{ label, sectorCount: Math.ceil(bytes / 512 / MIB_SECTORS) * MIB_SECTORS }],
+  );
 }
 
 export async function prepareCard(disk: BlockDevice, options: PrepareOptions): Promise<PrepareResult> {
@@ -99,17 +143,42 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
       "Real AstLinux releases need a partitioned card: AstLinux's own initrd finds its card only on partition 1 of an MBR disk. Choose the MBR layout. Nothing was written.",
     );
   }
+  const extraPartitions = ext2Partitions(options.partitions ?? {});
+  if (extraPartitions.length > 0 && layout !== 'mbr') {
+    throw new CardError(
+      'wrong-layout',
+      "AstLinux's ASTURW and ASTKD partitions need a partitioned card. Choose the MBR layout. Nothing was written.",
+    );
+  }
+  for (const [label, bytes] of [
+    [WRITABLE_LABEL, options.partitions?.writable],
+    [KEYDISK_LABEL, options.partitions?.keydisk],
+  ] as const) {
+    if (bytes !== undefined && (!Number.isSafeInteger(bytes) || bytes < SMALLEST_EXT2_PARTITION)) {
+      throw new CardError(
+        'invalid-option',
+        `The ${label} partition must be at least 1 MiB (${bytes} bytes was asked). Nothing was written.`,
+      );
+    }
+  }
   const keydisk = options.keydisk
     ? 'data' in options.keydisk
       ? options.keydisk.data
       : await readKeydisk(options.keydisk.path)
     : null;
   if (keydisk) checkKeydisk(keydisk, 'The keydisk');
+  const keydiskPartitionBytes = options.partitions?.keydisk;
+  if (keydisk && keydiskPartitionBytes !== undefined && keydisk.length > keydiskPartitionBytes) {
+    throw new CardError(
+      'too-small',
+      `The keydisk (${mib(keydisk.length)} MiB) does not fit the ${mib(keydiskPartitionBytes)} MiB ASTKD partition asked for. Make the partition larger. Nothing was written.`,
+    );
+  }
   const needed = requiredBytes(options, keydisk?.length ?? 0);
   if (needed > disk.size) {
     throw new CardError(
       'too-small',
-      `${disk.name} is too small: it holds ${mib(disk.size)} MiB, this card needs about ${mib(needed)} MiB (${mib(needed - disk.size)} MiB more). Use a larger card or fewer images.`,
+      `${disk.name} is too small: it holds ${mib(disk.size)} MiB, this card needs about ${mib(needed)} MiB (${mib(needed - disk.size)} MiB more). Use a larger card${extraPartitions.length > 0 ? ', smaller partitions' : ''} or fewer images.`,
     );
   }
   checkCancelled(
@@ -120,12 +189,14 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
   // From here on the target is being erased.
   onProgress?.({ phase: 'format', done: 0, total: 1 });
   await disk.write(0, new Uint8Array(Math.min(WIPE_BYTES, disk.size)));
-  const fatType: 16 | 32 = layoutSize(disk, layout) <= FAT16_LIMIT ? 16 : 32;
+  const fatType: 16 | 32 = layoutSize(disk, layout, extraPartitions) <= FAT16_LIMIT ? 16 : 32;
   let volumeDevice: BlockDevice = disk;
   let hiddenSectors = 0;
+  let extraEntries: PartitionEntry[] = [];
   if (layout === 'mbr') {
     const table = await writePartitionTable(disk, {
       type: fatType === 16 ? PARTITION_TYPE.fat16 : PARTITION_TYPE.fat32Lba,
+      following: extraPartitions.map(({ sectorCount }) => ({ type: PARTITION_TYPE.linux, sectorCount })),
     });
     const partition = table.partitions[0];
     if (!partition) {
@@ -137,11 +208,13 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     }
     hiddenSectors = partition.firstLba;
     volumeDevice = partitionDevice(disk, partition);
+    extraEntries = table.partitions.slice(1);
   }
   // AstLinux's own upgrade finds a card holding releases by the label RUNNIX cards carry.
   const label = releases.length > 0 ? RUNNIX_LABEL : CARD_LABEL;
   const formatted = await formatFat(volumeDevice, { fatType, label, hiddenSectors });
   await formatted.close();
+  const partitions = await formatExt2Partitions(disk, extraPartitions, extraEntries);
   onProgress?.({ phase: 'format', done: 1, total: 1 });
 
   onProgress?.({ phase: 'bootloader', done: 0, total: 1 });
@@ -181,7 +254,10 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     // RUNNIX boots what os/ver names: the release astcard's loader would pick, so either loader agrees.
     const newest = releases.length > 0 ? await newestGoodRelease(volume) : null;
     if (newest) await switchVer(volume, newest);
-    if (keydisk) {
+    const keydiskPartition = partitions.find((partition) => partition.label === KEYDISK_LABEL);
+    if (keydisk && keydiskPartition) {
+      await writeKeydiskToDevice(keydiskPartition.device, keydisk, { onProgress });
+    } else if (keydisk) {
       onProgress?.({ phase: 'keydisk', done: 0, total: keydisk.length });
       await volume.writeFile(CARD_FILES.keydisk, keydisk);
       onProgress?.({ phase: 'keydisk', done: keydisk.length, total: keydisk.length });
@@ -190,6 +266,7 @@ export async function prepareCard(disk: BlockDevice, options: PrepareOptions): P
     onProgress?.({ phase: 'finish', done: 1, total: 1 });
     return {
       layout,
+      partitions: partitions.map(({ number, label, device }) => ({ number, label, size: device.size })),
       fatType: info.type,
       label: info.label,
       serial: info.serial,
@@ -207,8 +284,36 @@ export function encodeLoaderInfo(loader: LoaderAssets): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(info, null, 2)}\n`);
 }
 
-function layoutSize(disk: BlockDevice, layout: 'mbr' | 'superfloppy'): number {
-  return layout === 'mbr' ? disk.size - DEFAULT_FIRST_LBA * 512 : disk.size;
+function layoutSize(
+  disk: BlockDevice,
+  layout: 'mbr' | 'superfloppy',
+  extra: Array<{ sectorCount: number }>,
+): number {
+  const extraBytes = extra.reduce((sum, partition) => sum + (partition.sectorCount + MIB_SECTORS) * 512, 0);
+  return layout === 'mbr' ? disk.size - DEFAULT_FIRST_LBA * 512 - extraBytes : disk.size;
+}
+
+/** Each ext2 partition the table now holds, formatted empty and labelled as AstLinux finds it. */
+async function formatExt2Partitions(
+  disk: BlockDevice,
+  wanted: Array<{ label: string }>,
+  entries: PartitionEntry[],
+): Promise<Array<{ number: number; label: string; device: BlockDevice }>> {
+  const made: Array<{ number: number; label: string; device: BlockDevice }> = [];
+  for (const [index, { label }] of wanted.entries()) {
+    const entry = entries[index];
+    if (!entry) {
+      throw new CardError(
+        'card-check-failed',
+        'The partition table astcard just wrote does not read back: the card may be failing. Try another card.',
+        { detail: `partition ${index + 2} missing after writePartitionTable` },
+      );
+    }
+    const device = partitionDevice(disk, entry);
+    await formatExt2Device(device, { label });
+    made.push({ number: entry.index + 1, label, device });
+  }
+  return made;
 }
 
 async function readKeydisk(path: string): Promise<Uint8Array> {

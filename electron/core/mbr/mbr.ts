@@ -31,11 +31,12 @@ export const PARTITION = {
   sectorCount: 12,
 } as const;
 
-export const PARTITION_TYPE = { fat16: 0x06, fat32Lba: 0x0c } as const;
+export const PARTITION_TYPE = { fat16: 0x06, fat32Lba: 0x0c, linux: 0x83 } as const;
 export const ACTIVE = 0x80;
 /** 1 MiB in 512-byte sectors: where every modern tool starts the first partition. */
 export const DEFAULT_FIRST_LBA = 2048;
 const MBR_SECTOR = 512;
+const ALIGNMENT = DEFAULT_FIRST_LBA;
 
 export interface PartitionEntry {
   /** 0..3: the slot in the table. */
@@ -119,37 +120,60 @@ export interface SinglePartitionOptions {
   diskSignature?: number;
   /** Default: true (0x80). */
   bootable?: boolean;
+  /**
+   * Partitions 2, 3 … at the end of the disk, in order, each starting on a 1 MiB boundary; partition 1 then
+   * ends before the first of them (its `sectorCount`, when given, must leave them room).
+   */
+  following?: Array<{ type: number; sectorCount: number }>;
 }
 
-/** The 72 bytes at 440..511 (signature, entries, 0x55AA) for a one-partition disk of `diskSectors`. */
+/** The 72 bytes at 440..511 (signature, entries, 0x55AA) for a disk of `diskSectors`. */
 export function buildPartitionTable(diskSectors: number, options: SinglePartitionOptions): Uint8Array {
   const firstLba = options.firstLba ?? DEFAULT_FIRST_LBA;
-  const sectorCount = options.sectorCount ?? diskSectors - firstLba;
+  const following = options.following ?? [];
+  if (following.length > 3) throw new MbrError('invalid-option', `${following.length + 1} partitions`);
+  // The following partitions are laid out backwards from the disk's end, each on a 1 MiB boundary.
+  const placed: Array<{ type: number; firstLba: number; sectorCount: number }> = [];
+  let end = Math.min(diskSectors, 0x100000000);
+  for (const partition of [...following].reverse()) {
+    if (!Number.isInteger(partition.sectorCount) || partition.sectorCount < 1) {
+      throw new MbrError('invalid-option', `${partition.sectorCount} sectors`);
+    }
+    const start = Math.floor((end - partition.sectorCount) / ALIGNMENT) * ALIGNMENT;
+    placed.unshift({ type: partition.type, firstLba: start, sectorCount: partition.sectorCount });
+    end = start;
+  }
+  const sectorCount = options.sectorCount ?? end - firstLba;
   const diskSignature = options.diskSignature ?? randomInt(1, 0x100000000);
-  if (!Number.isInteger(options.type) || options.type <= 0 || options.type > 0xff) {
-    throw new MbrError('invalid-option', `type ${options.type}`);
+  for (const type of [options.type, ...following.map((partition) => partition.type)]) {
+    if (!Number.isInteger(type) || type <= 0 || type > 0xff) {
+      throw new MbrError('invalid-option', `type ${type}`);
+    }
   }
   if (!Number.isInteger(firstLba) || firstLba < 1 || !Number.isInteger(sectorCount) || sectorCount < 1) {
     throw new MbrError('invalid-option', `start ${firstLba}, ${sectorCount} sectors`);
   }
-  if (firstLba + sectorCount > diskSectors || firstLba + sectorCount > 0x100000000) {
+  if (firstLba + sectorCount > end || firstLba + sectorCount > 0x100000000) {
     throw new MbrError('partition-out-of-range', `${firstLba}+${sectorCount} on ${diskSectors} sectors`);
   }
   const sector = new Uint8Array(MBR_SECTOR);
   setU32(sector, MBR.diskSignature, diskSignature);
-  const at = MBR.partitionTable;
-  sector[at + PARTITION.status] = (options.bootable ?? true) ? ACTIVE : 0;
-  sector.set(chs(firstLba), at + PARTITION.chsFirst);
-  sector[at + PARTITION.type] = options.type;
-  sector.set(chs(firstLba + sectorCount - 1), at + PARTITION.chsLast);
-  setU32(sector, at + PARTITION.firstLba, firstLba);
-  setU32(sector, at + PARTITION.sectorCount, sectorCount);
+  const entries = [{ type: options.type, firstLba, sectorCount }, ...placed];
+  entries.forEach((entry, index) => {
+    const at = MBR.partitionTable + index * MBR.entrySize;
+    sector[at + PARTITION.status] = index === 0 && (options.bootable ?? true) ? ACTIVE : 0;
+    sector.set(chs(entry.firstLba), at + PARTITION.chsFirst);
+    sector[at + PARTITION.type] = entry.type;
+    sector.set(chs(entry.firstLba + entry.sectorCount - 1), at + PARTITION.chsLast);
+    setU32(sector, at + PARTITION.firstLba, entry.firstLba);
+    setU32(sector, at + PARTITION.sectorCount, entry.sectorCount);
+  });
   sector[MBR.signature] = 0x55;
   sector[MBR.signature + 1] = 0xaa;
   return sector.subarray(MBR.diskSignature);
 }
 
-/** Writes a one-partition table, leaving the boot code (bytes 0..439) as it is. */
+/** Writes the partition table, leaving the boot code (bytes 0..439) as it is. */
 export async function writePartitionTable(
   device: BlockDevice,
   options: SinglePartitionOptions,

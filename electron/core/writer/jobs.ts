@@ -12,7 +12,7 @@ import type { AddImagesResult } from '../card/images.js';
 import type { PlacedKeydisk, WholeKeydisk } from '../card/keydisk.js';
 import type { UpdateLoaderResult } from '../card/loader-update.js';
 import type { CardSources } from '../card/network-source.js';
-import type { PrepareResult } from '../card/prepare.js';
+import type { AstlinuxPartitionSizes, PrepareResult } from '../card/prepare.js';
 import type { ProvisionedCard } from '../card/provision.js';
 import type { RepairCardResult } from '../card/repair-card.js';
 import type { RevertResult } from '../card/revert.js';
@@ -31,6 +31,8 @@ export interface JobTable {
       keydisk?: string | null;
       console?: string[];
       onfail?: OnFail;
+      /** AstLinux's ASTURW and ASTKD ext2 partitions after the FAT one, in bytes (the keydisk goes into ASTKD). */
+      partitions?: AstlinuxPartitionSizes;
     };
     result: PrepareResult;
   };
@@ -110,6 +112,17 @@ const FIELDS: { [K in JobKind]: Record<keyof JobTable[K]['fields'], FieldCheck> 
     keydisk: optional(isPathOrNull),
     console: optional(isStringList),
     onfail: optional(oneOf('shell', 'poweroff', 'reboot')),
+    partitions: optional(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Object.entries(value).every(
+          ([name, bytes]) =>
+            (name === 'writable' || name === 'keydisk') &&
+            Number.isSafeInteger(bytes) &&
+            (bytes as number) > 0,
+        ),
+    ),
   },
   add: {
     images: isNonEmptyStringList,

@@ -15,6 +15,7 @@ import { addImages, removeImages } from '../card/images.js';
 import {
   checkKeydisk,
   createKeydiskImage,
+  createKeydiskOnCard,
   DEFAULT_KEYDISK_BYTES,
   putKeydiskOnCard,
   writeKeydiskToDevice,
@@ -58,7 +59,10 @@ const PREPARERS: Preparers = {
     const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
     const keydiskBytes = job.keydisk ? (await stat(job.keydisk)).size : 0;
     return {
-      plannedBytes: requiredBytes({ images, releases, loader, syslinux }, keydiskBytes),
+      plannedBytes: requiredBytes(
+        { images, releases, loader, syslinux, ...(job.partitions ? { partitions: job.partitions } : {}) },
+        keydiskBytes,
+      ),
       run: async (disk, context) =>
         prepareCard(disk, {
           layout: job.layout ?? 'mbr',
@@ -66,6 +70,7 @@ const PREPARERS: Preparers = {
           images: await verifyAll(images, context.onProgress),
           releases: await verifyReleases(releases, context.onProgress),
           keydisk: job.keydisk ? { path: job.keydisk } : null,
+          ...(job.partitions ? { partitions: job.partitions } : {}),
           loader,
           syslinux,
           ...(job.console ? { console: job.console } : {}),
@@ -124,12 +129,14 @@ const PREPARERS: Preparers = {
     return { run: (disk, context) => changeSettingsOnCard(disk, changes, context) };
   },
   async 'keydisk-place'(job) {
-    const data = job.keydisk === null ? createKeydiskImage() : await readKeydiskFile(job.keydisk);
-    checkKeydisk(data, job.keydisk ?? 'The new keydisk');
-    return {
-      run: (disk, context) =>
-        putKeydiskOnCard(disk, data, { ...(job.replace ? { replace: true } : {}), ...context }),
-    };
+    const replace = job.replace ? { replace: true } : {};
+    if (job.keydisk === null) {
+      // Made on the card: a kd.img, or the whole ASTKD partition formatted when the card keeps it there.
+      return { run: (disk, context) => createKeydiskOnCard(disk, { ...replace, ...context }) };
+    }
+    const data = await readKeydiskFile(job.keydisk);
+    checkKeydisk(data, job.keydisk);
+    return { run: (disk, context) => putKeydiskOnCard(disk, data, { ...replace, ...context }) };
   },
   async 'keydisk-whole'(job) {
     const data =

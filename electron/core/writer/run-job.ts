@@ -4,7 +4,7 @@
  * checks either way. A new card image is created here first when asked, never over a file the user did not
  * say may go, and never over one of the job's own sources.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, rm, stat } from 'node:fs/promises';
 import { FileBlockDevice } from '../block/file-block-device.js';
 import type { Progress } from '../card/progress.js';
 import { DriveError } from '../drives/drive-error.js';
@@ -34,18 +34,33 @@ export async function runJob<J extends SingleJob>(
   job: J,
   options: RunJobOptions = {},
 ): Promise<Executed<JobResult<J>>> {
+  // A card image this run brings into being goes again if the job fails: a refused or broken new image
+  // is nothing the user had, and left behind it would only block the retry ("already exists").
+  const madeNew = options.create !== undefined && !(await exists(target.device));
   if (options.create) await createCardImage(target.device, options.create, jobSourcePaths(job));
-  const identity = target.identity ?? (await readIdentity(target.device));
-  const session = await openWriterSession([{ ...target, identity }], options);
   try {
-    return await session.run(0, job, {
-      ...(options.onStep ? { onStep: (_card, step) => options.onStep?.(step) } : {}),
-      ...(options.onProgress ? { onProgress: (_card, progress) => options.onProgress?.(progress) } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } finally {
-    await session.close();
+    const identity = target.identity ?? (await readIdentity(target.device));
+    const session = await openWriterSession([{ ...target, identity }], options);
+    try {
+      return await session.run(0, job, {
+        ...(options.onStep ? { onStep: (_card, step) => options.onStep?.(step) } : {}),
+        ...(options.onProgress ? { onProgress: (_card, progress) => options.onProgress?.(progress) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    if (madeNew) await rm(target.device, { force: true });
+    throw error;
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function createCardImage(

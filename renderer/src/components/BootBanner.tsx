@@ -77,6 +77,22 @@ function BannerBody({ view, checking }: { view: CardView; checking: boolean }) {
     source === 'recorded'
       ? 'checksum matches the one astcard recorded (none was published)'
       : 'checksum verified';
+  if (boot.by === 'runnix') {
+    // RUNNIX boots what os/ver names, checked or not: its own reasoning, as inspect gives it.
+    const state = view.images.find((image) => image.name === boot.image)?.checksum ?? 'unverified';
+    const title =
+      state === 'ok'
+        ? `This card will boot ${version} — ${checked}`
+        : state === 'unverified'
+          ? `This card will boot ${version}`
+          : `This card will boot ${version}, although it fails its check`;
+    return (
+      <Banner tone={state === 'ok' ? 'good' : state === 'unverified' ? 'neutral' : 'bad'} title={title}>
+        {view.bootLines.join(' ')}
+        {state === 'unverified' ? (checking ? ' Checking it now…' : ' Use Verify all to check it.') : ''}
+      </Banner>
+    );
+  }
   if (!boot.verified) {
     return (
       <Banner tone="neutral" title={`This card will boot ${version}`}>

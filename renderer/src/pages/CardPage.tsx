@@ -221,6 +221,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
               onRemove={(image) => void remove(image.name)}
               signatures={trust && trust.policy !== 'off' ? trust.images : null}
             />
+            {view.revert ? <RevertLine to={view.revert.to} busy={busy} /> : null}
             <form
               className="inline-form"
               onSubmit={(event) => {
@@ -363,6 +364,29 @@ function RepairOutcome() {
   );
 }
 
+/** The release the card ran before its last upgrade, and the way back to it (which asks first). */
+function RevertLine({ to, busy }: { to: string; busy: boolean }) {
+  const revert = useCard((state) => state.revert);
+  const ask = async () => {
+    const answer = await confirm({
+      title: `Go back to ${to}?`,
+      body: `${to} is the release this card ran before its last upgrade. It is checked against its checksum before anything changes; the newer release stays on the card, and you can switch back to it the same way.`,
+      confirmLabel: 'Go back',
+    });
+    if (answer !== null) await revert();
+  };
+  return (
+    <div className="revert-line" data-testid="revert-line">
+      <p>
+        Before its last upgrade this card ran <strong>{to}</strong>.
+      </p>
+      <button type="button" disabled={busy} onClick={() => void ask()}>
+        Go back to {to}…
+      </button>
+    </div>
+  );
+}
+
 function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
   const state = useCard();
   const { keydisk } = view;
@@ -422,6 +446,23 @@ function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
 function LoaderPanel({ view, busy }: { view: CardView; busy: boolean }) {
   const updateLoader = useCard((state) => state.updateLoader);
   const { loader } = view;
+  if (view.runnix?.isDefault) {
+    // RUNNIX, AstLinux's own loader, starts this card: astcard's loader is offered, not pressed on the user.
+    return (
+      <section className="panel" aria-labelledby="loader-title">
+        <h2 id="loader-title">Loader</h2>
+        <p>
+          RUNNIX{view.runnix.version ? ` (${view.runnix.version})` : ''}, AstLinux's own loader. astcard's
+          loader can start this card instead; RUNNIX stays on it as a choice in the boot menu.
+        </p>
+        <div className="actions">
+          <button type="button" disabled={busy} onClick={() => void updateLoader()}>
+            Use astcard's loader
+          </button>
+        </div>
+      </section>
+    );
+  }
   const outdated = !loader.present || (loader.appVersion !== null && loader.version !== loader.appVersion);
   return (
     <section className="panel" aria-labelledby="loader-title">
@@ -452,6 +493,10 @@ function keydiskWhere(keydisk: CardView['keydisk']): string {
   const location = keydisk.location ?? '';
   if (location === '' || location.startsWith('card:')) {
     return `On the card${keydisk.size !== null ? ` (${formatBytes(keydisk.size)})` : ''}`;
+  }
+  if (location.startsWith('partition ')) {
+    // AstLinux's own layout: the keydisk is a partition of this card, found by its ASTKD label.
+    return `On the card, in its own partition (${location}${keydisk.size !== null ? `, ${formatBytes(keydisk.size)}` : ''})`;
   }
   const [kind, value] = [location.slice(0, location.indexOf(':')), location.slice(location.indexOf(':') + 1)];
   if (kind === 'label') return `Not on this card: the loader looks for a disk labelled ${value}`;

@@ -35,6 +35,11 @@ const FOUND: Record<CardJobKind, { label: string; cancellable: boolean; note: st
     cancellable: false,
     note: 'The card is read again when this is done.',
   },
+  revert: {
+    label: 'Going back to the previous release',
+    cancellable: true,
+    note: 'The card is read again when this is done.',
+  },
   verify: { label: 'Checking images', cancellable: false, note: 'The result shows here when it is done.' },
   batch: {
     label: 'Written by a batch',
@@ -89,6 +94,8 @@ interface CardState {
   createKeydisk(replace: boolean): Promise<void>;
   importKeydisk(path: string, replace: boolean): Promise<void>;
   updateLoader(): Promise<void>;
+  /** Back to the release the card ran before its last upgrade (view.revert). */
+  revert(): Promise<void>;
   repair(): Promise<void>;
   exportKeydisk(path: string): Promise<void>;
   eject(): Promise<void>;
@@ -216,6 +223,18 @@ export const useCard = create<CardState>((set, get) => {
         jobId,
         () => api().updateLoader(id, jobId),
         'The loader is up to date; the previous one is kept as a fallback.',
+      );
+    },
+    async revert() {
+      const id = get().id;
+      const to = get().view?.revert?.to;
+      if (!id || !to) return;
+      const jobId = newJobId('revert');
+      await act(
+        `Going back to ${to}`,
+        jobId,
+        () => api().revertCard(id, jobId),
+        `Switched the card back to ${to}, after checking it against its checksum. Its newer release stays on the card.`,
       );
     },
     async repair() {

@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileBlockDevice } from '../../../electron/core/block/file-block-device.js';
 import { CardError } from '../../../electron/core/card/card-error.js';
-import { formatExt2 } from '../../../electron/core/card/ext2-format.js';
+import { formatExt2, formatExt2Device } from '../../../electron/core/card/ext2-format.js';
 import {
   createKeydiskImage,
   putKeydiskOnCard,
@@ -79,6 +79,62 @@ describe('the ext2 keydisk formatter', () => {
   it('refuses sizes outside what one block group holds, in plain words', () => {
     for (const size of [100 * 1024, 129 * 1024 * 1024]) {
       expect(() => createKeydiskImage(size)).toThrow(/A keydisk is between 256 KiB and 128 MiB/);
+    }
+  });
+});
+
+describe('the ext2 formatter on partitions of any size', () => {
+  // Sizes around the edges of block groups: a last group too small to keep (dropped, as mke2fs does), a
+  // last group with a backup superblock (3, 5², 7) or without one, and partitions of several GiB.
+  const cases: Array<[string, number, number]> = [
+    ['one group and a sliver', 32768 + 40, 32768],
+    ['two groups, the second short', 32768 + 300, 32768 + 300],
+    ['four groups, the last a backup group', 3 * 32768 + 5000, 3 * 32768 + 5000],
+    ['ten groups', 9 * 32768 + 20000, 9 * 32768 + 20000],
+    ['26 groups (group 25 keeps a backup)', 25 * 32768 + 9000, 25 * 32768 + 9000],
+  ];
+  for (const [name, blocks, expected] of cases) {
+    it(`${name}: e2fsck -fn clean, labelled, over old data`, async () => {
+      const path = join(dir, `part-${blocks}.img`);
+      writeFileSync(path, '');
+      truncateSync(path, blocks * 4096);
+      // Old bytes where the new metadata goes: the formatter must not rely on zeros it did not write.
+      const fd = openSync(path, 'r+');
+      const junk = Buffer.alloc(256 * 1024, 0xa5);
+      for (const group of [0, 1, 3, 9, 25]) {
+        if (group * 32768 < blocks) writeSync(fd, junk, 0, junk.length, group * 32768 * 4096);
+      }
+      closeSync(fd);
+      const device = await FileBlockDevice.open(path);
+      try {
+        const plan = await formatExt2Device(device, { label: 'ASTURW' });
+        expect(plan.blocks).toBe(expected);
+      } finally {
+        await device.close();
+      }
+      const fsck = e2fsck(path);
+      expect(fsck.status, fsck.output).toBe(0);
+      expect(fsck.output).toMatch(new RegExp(`ASTURW: 11/\\d+ files .*, \\d+/${expected} blocks`));
+      expect(blkid(path)).toMatchObject({ TYPE: 'ext2', LABEL: 'ASTURW' });
+    });
+  }
+
+  it('makes a filesystem whose backup superblocks e2fsck accepts in place of the primary', async () => {
+    const path = join(dir, 'backup.img');
+    writeFileSync(path, '');
+    truncateSync(path, 4 * 32768 * 4096);
+    const device = await FileBlockDevice.open(path);
+    try {
+      await formatExt2Device(device, { label: 'ASTKD' });
+    } finally {
+      await device.close();
+    }
+    for (const group of [1, 3]) {
+      const run = spawnSync('e2fsck', ['-fn', '-b', String(group * 32768), '-B', '4096', path], {
+        encoding: 'utf8',
+      });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/ASTKD: 11\/32768 files/);
     }
   });
 });

@@ -83,17 +83,23 @@ export function SettingsPanel({ view, busy }: { view: CardView; busy: boolean })
   );
 }
 
-/** Only a kd.img on the card itself is edited here; one found elsewhere by label or UUID is not this card's. */
+/**
+ * Only a keydisk on the card itself is edited here (kd.img, or the card's ASTKD partition); one the loader
+ * finds elsewhere by label or UUID is not this card's.
+ */
 function keydiskOnCard(view: CardView): boolean {
   const location = view.keydisk.location ?? '';
-  return view.keydisk.present && (location === '' || location.startsWith('card:'));
+  return (
+    view.keydisk.present &&
+    (location === '' || location.startsWith('card:') || location.startsWith('partition '))
+  );
 }
 
 function noKeydisk(view: CardView): string {
   if (!view.keydisk.present) {
     return 'AstLinux keeps its settings on the keydisk, and this card has none. Make one under Keydisk (New), then set the host name, network and time zone here.';
   }
-  return `This card's loader looks for the keydisk elsewhere (${view.keydisk.location}); astcard changes settings only in a keydisk on the card (kd.img).`;
+  return `This card's loader looks for the keydisk elsewhere (${view.keydisk.location}); astcard changes settings only in a keydisk on the card (kd.img or its ASTKD partition).`;
 }
 
 function SettingsSummary({ settings, model }: { settings: SettingsView; model: SettingsModel }) {
