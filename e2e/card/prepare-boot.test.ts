@@ -1,8 +1,9 @@
 // The whole product under QEMU: a card made by `astcard prepare` (our FAT, our SYSLINUX installer, our loader)
 // boots its newest image; after `astcard add` of a newer one it boots that; once that one is corrupted on the
-// card, the previous one. Needs `npm run build:loader` and `npm run build:syslinux` first.
+// card, the previous one. Needs `npm run build:loader` and `npm run build:syslinux` first. Each test works on
+// its own copy of the prepared card, so the three run two at a time (one QEMU per core).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { buildAstlinuxImage, buildKeydisk, fixtureCache } from '../fixtures/astlinux-images.js';
@@ -14,14 +15,23 @@ const card = join(dir, 'card.img');
 const KEYDISK_ID = `KD-prepare-${process.pid}`;
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0)
     throw new Error(`astcard ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout;
 }
 
-async function bootCard(name: string) {
-  const result = await boot([{ file: card, interface: 'ide' }]);
+/** A copy of the prepared card for one test to change and boot. */
+function copyOfCard(name: string): string {
+  const copy = join(dir, `${name}.img`);
+  copyFileSync(card, copy);
+  return copy;
+}
+
+async function bootCard(name: string, file: string) {
+  const result = await boot([{ file, interface: 'ide' }]);
   writeFileSync(join(dir, `${name}.log`), result.log);
   expect(result.timedOut, `${name} timed out; log in ${dir}/${name}.log`).toBe(false);
   return {
@@ -64,9 +74,10 @@ beforeAll(() => {
   volumeId = prepared.serial;
 }, 300_000);
 
-describe('a card made by astcard', () => {
+// Two boots at once (qemu.ts); a test's time includes its wait for a slot.
+describe.concurrent('a card made by astcard', { timeout: 400_000 }, () => {
   test('boots its newest image, with the handoff and the keydisk', async () => {
-    const { marker, lines } = await bootCard('prepared');
+    const { marker, lines } = await bootCard('prepared', copyOfCard('prepared'));
     expect(marker?.version).toBe('0.4.1');
     const handoff = handoffOf(marker?.cmdline ?? '');
     expect(handoff.image).toBe('AstLinux-0.4.1.img');
@@ -80,8 +91,9 @@ describe('a card made by astcard', () => {
   });
 
   test('after astcard add of a newer image, boots that; once it is corrupted, the previous one', async () => {
+    const card = copyOfCard('added');
     astcard('add', card, join(dir, 'images', 'AstLinux-0.10.0.img'));
-    const upgraded = await bootCard('added');
+    const upgraded = await bootCard('added', card);
     expect(upgraded.marker?.version).toBe('0.10.0');
 
     const damaged = join(dir, 'damaged', 'AstLinux-0.10.0.img');
@@ -93,13 +105,14 @@ describe('a card made by astcard', () => {
     const inspected = JSON.parse(astcard('inspect', card, '--json'));
     expect(inspected.boot.image).toBe('AstLinux-0.4.1.img');
 
-    const fallback = await bootCard('corrupted');
+    const fallback = await bootCard('corrupted', card);
     expect(fallback.marker?.version).toBe('0.4.1');
     expect(fallback.lines.some((line) => /AstLinux-0\.10\.0\.img.*mismatch/.test(line))).toBe(true);
   });
 
   test('after a keydisk made by astcard and a loader update, boots through the new loader and mounts that keydisk', async () => {
     // Our own ext2 formatter, with an id file the guest reports, imported in place of the mke2fs one.
+    const card = copyOfCard('loader-updated');
     const keydisk = join(dir, 'kd-astcard.img');
     rmSync(keydisk, { force: true });
     astcard('keydisk', 'create', keydisk, '--size', '1M');
@@ -110,7 +123,7 @@ describe('a card made by astcard', () => {
 
     const updated = JSON.parse(astcard('loader', 'update', card, '--force', '--json'));
     expect(updated).toMatchObject({ kernel: 'bzImage-b', fallback: { kernel: 'bzImage' } });
-    const { marker, log } = await bootCard('loader-updated');
+    const { marker, log } = await bootCard('loader-updated', card);
     expect(log).toMatch(/Loading bzImage-b\.\.\. ?ok/);
     expect(log).toMatch(/Loading loader-b\.img\.\.\. ?ok/);
     expect(marker?.version).toBe('0.4.1');

@@ -37,8 +37,19 @@ let volumeB = '';
 let server: Server | undefined;
 let httpPort = 0;
 
+/** A sparse copy of card A (2.1 GB, nearly all holes) for one test to change. */
+function copyOfCardA(name: string): string {
+  const copy = join(dir, `card-a-${name}.img`);
+  execFileSync('cp', ['--sparse=always', cardA, copy]);
+  copies.push(copy);
+  return copy;
+}
+const copies: string[] = [];
+
 function astcard(...args: string[]): string {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0)
     throw new Error(`astcard ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout;
@@ -160,39 +171,26 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  for (const card of [cardA, cardB]) rmSync(card, { force: true });
+  for (const card of [cardA, cardB, ...copies]) rmSync(card, { force: true });
 });
 
 describe.concurrent('UEFI boots of cards made by astcard (QEMU + OVMF)', () => {
-  test('MBR FAT32: newest (SATA), corrupted newest → previous (USB), loader update and its fallback (IDE), BIOS', async () => {
-    const first = await bootCard('a1-sata', { file: cardA, interface: 'sata' });
-    expectUefiChain(first, 'bzImage', 'loader.img');
-    expect(first.marker?.version).toBe('0.4.1');
-    const handoff = handoffOf(first.marker?.cmdline ?? '');
-    expect(handoff.card).toBe(volumeA);
-    expect(handoff.image).toBe(image('0.4.1'));
-    expect(handoff.digest).toBe(`sha1:${sha1Line(images['0.4.1'] ?? '', 'x').split(' ')[0]}`);
-
-    astcard('add', cardA, images['0.10.0'] ?? '');
-    corruptOnCard('0.10.0', `${cardA}@@1M`);
-    const second = await bootCard('a2-usb', { file: cardA, interface: 'usb' });
-    expectUefiChain(second, 'bzImage', 'loader.img');
-    expect(second.lines).toContain(`${image('0.10.0')}: sha1 checksum mismatch, skipping [mismatch]`);
-    expect(second.marker?.version).toBe('0.4.1');
-
-    const updated = JSON.parse(astcard('loader', 'update', cardA, '--force', '--json'));
+  // Card A's three stories each on their own (sparse) copy of it, so their boots share the two QEMU slots.
+  test('MBR FAT32 (IDE): after a loader update, the new loader, the previous one by name, and BIOS', async () => {
+    const card = copyOfCardA('ide');
+    const updated = JSON.parse(astcard('loader', 'update', card, '--force', '--json'));
     expect(updated).toMatchObject({ kernel: 'bzImage-b', fallback: { kernel: 'bzImage' } });
-    const report = JSON.parse(astcard('inspect', cardA, '--quick', '--json'));
+    const report = JSON.parse(astcard('inspect', card, '--quick', '--json'));
     expect(report.firmware).toEqual({ bios: true, uefi: true });
     expect(report.efi).toMatchObject({ config: 'same', shipped: null });
 
     const [third, fourth] = await Promise.all([
       // Both at once, each on a copy-on-write view of the card.
-      bootCard('a3-updated', { file: cardA, interface: 'ide', snapshot: true }),
+      bootCard('a3-updated', { file: card, interface: 'ide', snapshot: true }),
       // The old loader is still there to choose: typed at syslinux.efi's prompt.
       bootCard(
         'a4-previous',
-        { file: cardA, interface: 'ide', snapshot: true },
+        { file: card, interface: 'ide', snapshot: true },
         { keys: [{ after: /boot: *$/, text: 'previous\r' }] },
       ),
     ]);
@@ -204,11 +202,31 @@ describe.concurrent('UEFI boots of cards made by astcard (QEMU + OVMF)', () => {
     expect(fourth.marker?.version).toBe('0.4.1');
 
     // And SeaBIOS still boots the same card through /syslinux.cfg, relative paths, no prompt.
-    const bios = await bootCard('a5-bios', { file: cardA, interface: 'ide' }, { firmware: 'bios' });
+    const bios = await bootCard('a5-bios', { file: card, interface: 'ide' }, { firmware: 'bios' });
     expect(bios.log).toMatch(/Command line: BOOT_IMAGE=bzImage-b .*initrd=loader-b\.img/);
     expect(bios.lines.some((line) => /^loader \S+ starting \(BIOS\)$/.test(line))).toBe(true);
     expect(bios.marker?.version).toBe('0.4.1');
   }, 1_500_000);
+
+  test('MBR FAT32 (SATA): boots the newest, with the handoff', async () => {
+    const first = await bootCard('a1-sata', { file: copyOfCardA('sata'), interface: 'sata' });
+    expectUefiChain(first, 'bzImage', 'loader.img');
+    expect(first.marker?.version).toBe('0.4.1');
+    const handoff = handoffOf(first.marker?.cmdline ?? '');
+    expect(handoff.card).toBe(volumeA);
+    expect(handoff.image).toBe(image('0.4.1'));
+    expect(handoff.digest).toBe(`sha1:${sha1Line(images['0.4.1'] ?? '', 'x').split(' ')[0]}`);
+  }, 900_000);
+
+  test('MBR FAT32 (USB): a newer image added, then corrupted: the previous one boots', async () => {
+    const card = copyOfCardA('usb');
+    astcard('add', card, images['0.10.0'] ?? '');
+    corruptOnCard('0.10.0', `${card}@@1M`);
+    const second = await bootCard('a2-usb', { file: card, interface: 'usb' });
+    expectUefiChain(second, 'bzImage', 'loader.img');
+    expect(second.lines).toContain(`${image('0.10.0')}: sha1 checksum mismatch, skipping [mismatch]`);
+    expect(second.marker?.version).toBe('0.4.1');
+  }, 900_000);
 
   test('superfloppy FAT16 (virtio): network sources from a UEFI-started loader, then the card’s newest', async () => {
     astcard('source', 'set', cardB, 'http://10.0.2.100/pub/');

@@ -1,6 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CardError } from '../../core/card/card-error.js';
 import { publishImages } from '../../core/card/publish.js';
+import { isReleaseArchive, isReleaseRun } from '../../core/card/release-source.js';
 import { resolveImageSources } from '../../core/card/sources.js';
 import { UsageError } from '../output.js';
 import { asUsage, type Command } from './support.js';
@@ -13,6 +15,15 @@ export const publish: Command = {
     const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: {} }));
     const [folder, ...wheres] = positionals;
     if (!folder || wheres.length === 0) throw new UsageError(`usage: astcard ${publish.usage}`);
+    const release = wheres.find((where) => isReleaseArchive(where) || isReleaseRun(where));
+    if (release) {
+      // The loader fetches one image file over the network; a release is four (.run, its initrd, .run.conf,
+      // checksum), which network boot does not serve yet. Said plainly rather than "holds no image".
+      throw new CardError(
+        'invalid-option',
+        `${basename(release)} is a real AstLinux release. Network boot serves AstLinux-X.Y.Z.img images only; put the release on the card instead (astcard add <card> ${basename(release)}). Nothing was written.`,
+      );
+    }
     const sources = await resolveImageSources(wheres);
     const result = await publishImages(folder, sources);
     const served = basename(resolve(folder)) || 'astlinux';

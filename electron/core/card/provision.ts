@@ -9,14 +9,18 @@ import { uncachedView } from '../block/uncached-view.js';
 import type { SyslinuxBinaries } from '../syslinux/binaries.js';
 import { CARD_FILES, type LoaderAssets } from './assets.js';
 import { CardError } from './card-error.js';
+import { OS_FOLDER } from './card-listing.js';
 import { openCardVolume } from './card-volume.js';
 import type { ImageSource } from './image-source.js';
 import { inspectCard } from './inspect.js';
 import { type PrepareResult, prepareCard } from './prepare.js';
 import type { ProgressListener } from './progress.js';
+import type { ReleaseSource } from './release-source.js';
 
 export interface ProvisionOptions {
   images: ImageSource[];
+  /** Real AstLinux releases, each card reading them itself (they go into os/, on an MBR card). */
+  releases?: ReleaseSource[];
   keydisk: Uint8Array | null;
   layout?: 'mbr' | 'superfloppy';
   loader: LoaderAssets;
@@ -39,6 +43,7 @@ export async function provisionDisk(disk: BlockDevice, options: ProvisionOptions
   const { keydisk } = options;
   const prepared = await prepareCard(disk, {
     images: options.images,
+    ...(options.releases ? { releases: options.releases } : {}),
     keydisk: keydisk ? { data: keydisk } : null,
     loader: options.loader,
     syslinux: options.syslinux,
@@ -58,7 +63,10 @@ export async function provisionDisk(disk: BlockDevice, options: ProvisionOptions
   });
   await checkFinishedCard(
     disk,
-    prepared.images.map((image) => image.name),
+    // Releases come after the images, named by their file in os/ as inspect names them.
+    prepared.images.map((image, index) =>
+      index < options.images.length ? image.name : `${OS_FOLDER}/${image.name}`,
+    ),
     keydisk !== null,
   );
   // The images were read back as they were copied; the keydisk is read back here, past the OS cache.

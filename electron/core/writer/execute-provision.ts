@@ -16,7 +16,7 @@ import { errorData } from '../errors.js';
 import { type DeviceOpener, finishOnTarget, type OpenedTarget, openCheckedTarget } from './execute.js';
 import type { HelperSpec, TargetSpec } from './helper-spec.js';
 import { type JobOf, jobSourcePaths, type ProvisionOutcome } from './jobs.js';
-import { checkedImages, readKeydiskFile } from './prepare-job.js';
+import { checkedSources, readKeydiskFile, verifyReleases } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
 import { checkSources } from './source-check.js';
 
@@ -45,13 +45,16 @@ export async function executeProvision(
   const sourcePaths = jobSourcePaths(job);
   for (const card of targets.keys()) hooks.onStep?.(card, 'checking');
   await checkSources(sourcePaths, user);
-  const images = await checkedImages(job.images);
+  const sources = await checkedSources(job.images);
+  const { images } = sources;
   // Every card of the batch is erased next: the images' bytes are checked against their checksums first.
-  for (const [index, image] of images.entries()) await verifyBeforeErase(image, job.images[index] as string);
+  for (const image of images) await verifyBeforeErase(image, image.origin);
+  // Releases are read by each card from the staged files (their .run is checked here once, for all).
+  const releases = await verifyReleases(sources.releases);
   const [loader, syslinux] = await Promise.all([loadLoaderAssets(), loadSyslinuxAssets()]);
   const keydisks = await readKeydisks(job.cards.map((card) => card.keydisk));
   const plannedBytes = requiredBytes(
-    { images, loader, syslinux },
+    { images, releases, loader, syslinux },
     Math.max(0, ...keydisks.map((data) => data?.length ?? 0)),
   );
 
@@ -93,6 +96,7 @@ export async function executeProvision(
         (disk: BlockDevice) =>
           provisionDisk(disk, {
             images: fans.map((fan) => fan.sources[reader] as (typeof fan.sources)[number]),
+            releases,
             keydisk: keydisks[card] ?? null,
             ...(job.layout ? { layout: job.layout } : {}),
             loader,

@@ -187,25 +187,13 @@ export async function checkedSources(
   return { images, releases };
 }
 
-/** A job that only takes images (a batch's provision) refuses releases with the reason. */
-export async function checkedImages(paths: string[]): Promise<ImageSource[]> {
-  const { images, releases } = await checkedSources(paths);
-  if (releases.length > 0) {
-    throw new WriterError(
-      'source-refused',
-      `${releases[0]?.release} is a real AstLinux release; a batch takes AstLinux-X.Y.Z.img images only for now. Nothing was written.`,
-    );
-  }
-  return images;
-}
-
 async function verifyAll(images: ImageSource[], onProgress?: ProgressListener) {
   const verified = [];
   for (const image of images) verified.push(await verifyBeforeErase(image, image.origin, onProgress));
   return verified;
 }
 
-async function verifyReleases(releases: ReleaseSource[], onProgress?: ProgressListener) {
+export async function verifyReleases(releases: ReleaseSource[], onProgress?: ProgressListener) {
   const verified: ReleaseSource[] = [];
   for (const release of releases)
     verified.push({ ...release, run: await verifyBeforeErase(release.run, release.origin, onProgress) });

@@ -1,5 +1,6 @@
 /**
- * AstLinux's own card layout made and managed by astcard, as a user runs the CLI: `prepare
+ * Real AstLinux releases and AstLinux's own card layout, as a user runs the CLI: a batch of cards from a
+ * release archive (publish refuses one, saying why); `prepare
  * --writable-partition/--keydisk-partition` makes FAT partition 1 with ASTURW and ASTKD ext2 partitions after
  * it, and `keydisk import|export|create` and `settings` work on the ASTKD partition as they do on kd.img.
  * Oracles: the partition table read byte by byte here, fsck.fat -n, e2fsck -fn, blkid, debugfs, mtools.
@@ -210,5 +211,37 @@ describe("prepare makes AstLinux's layout", () => {
       expect(run.stderr).toMatch(message);
       expect(existsSync(target), extra.join(' ')).toBe(false);
     }
+  });
+});
+
+describe('batch and publish with a release archive', () => {
+  it('a batch writes the release onto every card, each read back and booting it verified', () => {
+    const report = join(dir, 'report');
+    const targets = [join(dir, 'batch-1.img'), join(dir, 'batch-2.img')];
+    const said = ok(
+      ...['batch', ...targets, '--size', '64M', '--image', release.archive],
+      ...['--new-keydisk', '--report', report],
+    );
+    expect(said).toMatch(/2 of 2 cards written and verified/);
+    const rows = readFileSync(join(report, 'batch-report.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/,true,$/);
+    for (const target of targets) {
+      const inspected = JSON.parse(ok('inspect', target, '--json'));
+      expect(inspected.boot).toMatchObject({ image: 'os/astlinux-1.5.10.run', verified: true });
+      expect(inspected.keydisk.present).toBe(true);
+      const fat = extract(target, partitionTable(target)[0] as Entry, 'batch-p1');
+      expect(spawnSync('fsck.fat', ['-n', fat]).status).toBe(0);
+    }
+  });
+
+  it('publish refuses a release archive in plain words and writes nothing', () => {
+    const folder = join(dir, 'served');
+    const run = astcard('publish', folder, release.archive);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /is a real AstLinux release\. Network boot serves AstLinux-X\.Y\.Z\.img images only/,
+    );
+    expect(existsSync(folder)).toBe(false);
   });
 });
