@@ -43,12 +43,14 @@ const cards: {
   damaged: string;
   runnixAuto: RunnixCard;
   runnixVer: RunnixCard;
+  runnixAdded: RunnixCard;
   converted: RunnixCard;
 } = {
   loader: join(dir, 'loader.card'),
   damaged: join(dir, 'damaged.card'),
   runnixAuto: noCard,
   runnixVer: noCard,
+  runnixAdded: noCard,
   converted: noCard,
 };
 let volumeId = '';
@@ -108,6 +110,14 @@ function expectAstlinuxMounts(mounts: string[]) {
   expect(mounts.some((mount) => /^\/oldroot\/cdrom vfat \/dev\/sda1 ro[,\s]/.test(mount))).toBe(true);
 }
 
+/** A small file in a card's os/ folder, read with mtools. */
+function osFile(card: RunnixCard, name: string): string {
+  return execFileSync('mtype', ['-i', `${card.file}@@${card.fatOffset}`, `::os/${name}`], {
+    encoding: 'utf8',
+    env: { ...process.env, MTOOLS_SKIP_CHECK: '1' },
+  }).trim();
+}
+
 const RUNNIX_CMDLINE = /append (.*)/.exec(runnixSyslinuxConfig(1))?.[1] ?? '';
 
 beforeAll(async () => {
@@ -154,6 +164,9 @@ beforeAll(async () => {
   });
   await timed('astcard add, then revert, on a RUNNIX card', async () => {
     astcard('add', cards.runnixVer.file, r11.archive);
+    // The card as the add left it, booted on its own; the revert goes on with the original.
+    cards.runnixAdded = { ...cards.runnixVer, file: join(dir, 'runnix-added.card') };
+    copyFileSync(cards.runnixVer.file, cards.runnixAdded.file);
     astcard('revert', cards.runnixVer.file);
   });
   cards.converted = await buildRunnixCard(join(dir, 'converted.card'), {
@@ -330,15 +343,33 @@ describe.concurrent('real releases boot (QEMU)', { timeout: 2 * BOOT_TIMEOUT_MS 
     expectAstlinuxMounts(run.marker?.mounts ?? []);
   });
 
+  test('a RUNNIX card after astcard add: RUNNIX boots the new release os/ver now names, checked first', async () => {
+    expect(osFile(cards.runnixAdded, 'ver')).toBe('astlinux-1.5.11');
+    expect(osFile(cards.runnixAdded, 'Xver')).toBe('astlinux-1.5.10');
+    const card = await readCardContents(cards.runnixAdded.file);
+    // The one before the previous (1.5.9) is gone, as AstLinux's own upgrade removes it.
+    expect(Object.keys(card.runDigests).sort()).toEqual(['astlinux-1.5.10.run', 'astlinux-1.5.11.run']);
+    expect(predictRunnixBoot(runnixInput(card, RUNNIX_CMDLINE))).toMatchObject({
+      image: 'astlinux-1.5.11.run',
+      rule: 'os-ver',
+      isNewest: true,
+      checksum: 'ok',
+      verifyLocal: true,
+      starts: true,
+    });
+
+    const run = await bootCard('runnix-added', cards.runnixAdded.file);
+    expect(run.runnix).toEqual(
+      expect.arrayContaining(['image astlinux-1.5.11.run (os/ver)', 'checksum verified']),
+    );
+    expect(run.linuxrc).toContain('image os/astlinux-1.5.11.run on /dev/loop0');
+    expect(run.marker?.version).toBe('astlinux-1.5.11');
+  });
+
   test('a RUNNIX card after astcard add and astcard revert: RUNNIX boots the release before the add, checked first', async () => {
     // The add made 1.5.11 current (1.5.10 its previous, 1.5.9 removed); the revert switched back to 1.5.10.
-    const osFile = (name: string) =>
-      execFileSync('mtype', ['-i', `${cards.runnixVer.file}@@${cards.runnixVer.fatOffset}`, `::os/${name}`], {
-        encoding: 'utf8',
-        env: { ...process.env, MTOOLS_SKIP_CHECK: '1' },
-      });
-    expect(osFile('ver').trim()).toBe('astlinux-1.5.10');
-    expect(osFile('Xver').trim()).toBe('astlinux-1.5.11');
+    expect(osFile(cards.runnixVer, 'ver')).toBe('astlinux-1.5.10');
+    expect(osFile(cards.runnixVer, 'Xver')).toBe('astlinux-1.5.11');
     const card = await readCardContents(cards.runnixVer.file);
     expect(Object.keys(card.runDigests).sort()).toEqual(['astlinux-1.5.10.run', 'astlinux-1.5.11.run']);
     expect(predictRunnixBoot(runnixInput(card, RUNNIX_CMDLINE))).toMatchObject({

@@ -99,7 +99,8 @@ async function makeCard(
   }
 }
 
-describe('a card made by astcard boots SYSLINUX and the kernel under QEMU', () => {
+// Each case on its own card: two boots at once (qemu.ts).
+describe.concurrent('a card made by astcard boots SYSLINUX and the kernel under QEMU', () => {
   it.each([
     { layout: 'superfloppy' as const, fatType: 16 as const, fragment: false },
     { layout: 'mbr' as const, fatType: 32 as const, fragment: false },

@@ -19,6 +19,7 @@ import { openUi, pickPaths, see, type UiSession } from './ui-harness.js';
 
 const dir = scratch('ui-repair');
 const card = join(dir, 'card.img');
+const partway = join(dir, 'partway.img');
 const IMAGE = 'AstLinux-2.0.0.img';
 let keydisk: Uint8Array;
 let ui: UiSession;
@@ -30,6 +31,12 @@ beforeAll(async () => {
   // The image's last cluster points into the keydisk's chain: the two files cross.
   const keydiskChain = await chainOf(bytes, 'kd.img');
   setFat(bytes, (await chainOf(bytes, IMAGE)).at(-1) as number, keydiskChain[2] as number);
+  // A second card whose EFI folder loops back on itself: reading stops there, half the card unknown.
+  const other = await harnessCard(dir, [join(dir, IMAGE)], join(dir, 'kd.img'), 40 * 1024 * 1024);
+  const efi = await chainOf(other, 'EFI');
+  setFat(other, efi.at(-1) as number, efi[0] as number);
+  writeFileSync(partway, other);
+  expect(fsckVolume(other, dir)).not.toEqual([]);
   writeFileSync(card, bytes);
   // The damage is real before the window sees it: fsck.fat complains.
   expect(fsckVolume(bytes, dir)).not.toEqual([]);
@@ -71,6 +78,11 @@ describe('a card whose file system is damaged is repaired from its view', () => 
       /This card will boot AstLinux 2\.0\.0 — checksum/,
       30_000,
     );
+    // Every change would be refused until the repair, so the buttons that change the card are off; the
+    // keydisk can still be saved first.
+    for (const name of ['Add image file…', 'New', 'Import…', 'Rewrite loader'])
+      await see.disabled(page.getByRole('button', { name, exact: true }));
+    await see.disabled(page.getByRole('button', { name: 'Export…' }), false);
     await ui.screenshot('card-repair-1-damaged');
     await expectNoAxeViolations(page, 'card view of a damaged card');
 
@@ -97,6 +109,7 @@ describe('a card whose file system is damaged is repaired from its view', () => 
       /This card will boot AstLinux 2\.0\.0 — checksum/,
       30_000,
     );
+    await see.disabled(page.getByRole('button', { name: 'Add image file…' }), false);
     await ui.screenshot('card-repair-3-repaired');
     await expectNoAxeViolations(page, 'card view after the repair');
 
@@ -109,5 +122,34 @@ describe('a card whose file system is damaged is repaired from its view', () => 
     // The Cards list no longer calls the card damaged.
     await page.getByRole('button', { name: 'Cards', exact: true }).click();
     await see.text(page.getByRole('main'), /AstLinux card — boots 2\.0\.0/);
+  });
+
+  test('a card read only partway: the view claims nothing it could not read, and Repair brings the rest back', async () => {
+    const { page } = ui;
+    await page.getByRole('button', { name: 'Cards', exact: true }).click();
+    await page.getByRole('button', { name: 'Open card image…' }).click();
+    await pickPaths(page, [partway]);
+    await see.text(page.locator('#card-title'), 'partway.img');
+    await see.text(page.getByTestId('boot-banner'), 'astcard cannot tell what this card boots');
+    await see.text(page.getByTestId('damage-panel'), /EFI is damaged: the list of its parts loops back/);
+    // Nothing read past the damage is shown: no images, no keydisk, no loader, only the way out.
+    await see.count(page.getByRole('heading', { name: 'Images' }), 0);
+    await see.count(page.getByRole('heading', { name: 'Keydisk' }), 0);
+    await see.visible(page.getByRole('button', { name: 'Erase and prepare…' }));
+    await ui.screenshot('card-repair-4-partway');
+    await expectNoAxeViolations(page, 'card view of a card read partway');
+
+    await page.getByTestId('damage-panel').getByRole('button', { name: 'Repair…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Repair', exact: true }).click();
+    await see.text(page.getByTestId('repair-outcome'), 'The file system is repaired.');
+    await see.visible(page.getByRole('heading', { name: 'Images' }));
+    await see.text(
+      page.getByTestId('boot-banner'),
+      /This card will boot AstLinux 2\.0\.0 — checksum/,
+      30_000,
+    );
+    await ui.screenshot('card-repair-5-partway-repaired');
+    await expectNoAxeViolations(page, 'card view after repairing a card read partway');
+    expect(fsckVolume(new Uint8Array(readFileSync(partway)), dir)).toEqual([]);
   });
 });

@@ -17,11 +17,11 @@ export const publish: Command = {
     if (!folder || wheres.length === 0) throw new UsageError(`usage: astcard ${publish.usage}`);
     const release = wheres.find((where) => isReleaseArchive(where) || isReleaseRun(where));
     if (release) {
-      // The loader fetches one image file over the network; a release is four (.run, its initrd, .run.conf,
-      // checksum), which network boot does not serve yet. Said plainly rather than "holds no image".
+      // AstLinux's own initrd mounts os/<release>.run from partition 1 of the card it started from: a
+      // release fetched over the network would be found by no one. So publishing one is refused, saying why.
       throw new CardError(
         'invalid-option',
-        `${basename(release)} is a real AstLinux release. Network boot serves AstLinux-X.Y.Z.img images only; put the release on the card instead (astcard add <card> ${basename(release)}). Nothing was written.`,
+        `${basename(release)} is a real AstLinux release, and those cannot boot over the network: AstLinux's own start-up looks for the release on the card (partition 1, os/). Put it on the card instead (astcard add <card> ${basename(release)}). Network boot serves AstLinux-X.Y.Z.img images. Nothing was written.`,
       );
     }
     const sources = await resolveImageSources(wheres);

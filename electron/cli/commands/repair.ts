@@ -19,7 +19,11 @@ export const repair: Command = {
         : []),
       ...result.repaired.map((problem) => `Repaired: ${problem.message}`),
       ...result.remaining.map((problem) => `Still wrong: ${problem.message}`),
-      ...(result.writable ? [] : ['astcard will not write to this card until that is fixed.']),
+      ...(result.writable
+        ? []
+        : [
+            'astcard cannot put that right and will not write to this card until it is fixed. Copy off the files you need (astcard keydisk export for the keydisk), then erase the card with astcard prepare.',
+          ]),
     ]);
     if (!result.writable) out.resultIsFailure();
   },

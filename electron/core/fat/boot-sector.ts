@@ -189,6 +189,13 @@ export function parseBootSector(sector: Uint8Array, deviceSize: number): FatGeom
     hiddenSectors: u32(sector, BPB.hiddenSectors),
     media: u8(sector, BPB.media),
     serial: hasExtended ? u32(sector, ext.volumeId) : undefined,
-    bpbLabel: hasExtended ? ascii(sector, ext.volumeLabel, 11).trimEnd() : undefined,
+    bpbLabel: bpbLabelOf(sector, type),
   };
+}
+
+/** The label in a boot sector's extended BPB; undefined without one. Read again after the sector changes. */
+export function bpbLabelOf(sector: Uint8Array, type: FatType): string | undefined {
+  const ext = type === 32 ? EBPB32 : EBPB16;
+  if (u8(sector, ext.bootSignature) !== EXTENDED_BOOT_SIGNATURE) return undefined;
+  return ascii(sector, ext.volumeLabel, 11).trimEnd();
 }

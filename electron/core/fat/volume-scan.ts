@@ -10,7 +10,7 @@
  */
 import type { BlockDevice } from '../block/block-device.js';
 import { u8, u32 } from '../block/little-endian.js';
-import { EBPB16, EBPB32, type FatGeometry, FSINFO } from './boot-sector.js';
+import { bpbLabelOf, EBPB16, EBPB32, type FatGeometry, FSINFO } from './boot-sector.js';
 import { Directory } from './directory.js';
 import { ATTR, type DirectoryEntry, type ParsedDirectory } from './directory-entry.js';
 import type { VolumeParts } from './fat-parts.js';
@@ -173,6 +173,8 @@ export async function scanVolume(parts: VolumeParts): Promise<VolumeScan> {
   }
 
   const boot = await device.read(0, 512);
+  // From the sector as it is now: a repair rewrites the label, and the geometry was read at open.
+  const bootLabel = bpbLabelOf(boot, geometry.type);
   const flags = u8(boot, geometry.type === 32 ? EBPB32.reserved : EBPB16.reserved);
   const cleanBit = cleanShutdownBit(geometry);
   return {
@@ -184,7 +186,7 @@ export async function scanVolume(parts: VolumeParts): Promise<VolumeScan> {
     fatHeaderValid: (fat.get(0) & fatHeaderBits(geometry)) === fatHeaderBits(geometry),
     dirty: { bootSector: (flags & 0x01) !== 0, fat: cleanBit !== 0 && (fat.get(1) & cleanBit) === 0 },
     labels: {
-      boot: geometry.bpbLabel === undefined ? NO_NAME : geometry.bpbLabel.padEnd(11, ' '),
+      boot: bootLabel === undefined ? NO_NAME : bootLabel.padEnd(11, ' '),
       root: rootDirectory.parsed.label === undefined ? null : rootDirectory.parsed.label.padEnd(11, ' '),
     },
     freeCount: { recorded: await recordedFreeCount(device, geometry, parts.fsInfo), actual: free },

@@ -134,6 +134,8 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
     (problem) => !FIRMWARE_PROBLEM.test(problem.code) && problem.code !== 'volume-damaged',
   );
   const [url, setUrl] = useState('');
+  // Every change is refused on a damaged card until it is repaired: its buttons are off, reading ones stay.
+  const locked = busy || view.damage !== null;
   const prepareThis = () => {
     usePrepare.getState().reset(view.card.id);
     usePlace.getState().go('prepare');
@@ -179,7 +181,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
       <BootBanner view={view} checking={state.verifyJob !== null} network={network} />
       <RepairOutcome />
       {view.damage ? <DamagePanel view={view} busy={busy} /> : null}
-      <FirmwareLine view={view} busy={busy} onUpdateLoader={() => void state.updateLoader()} />
+      <FirmwareLine view={view} busy={locked} onUpdateLoader={() => void state.updateLoader()} />
       <CardWorkProgress />
       {!view.astlinux ? (
         <div className="actions">
@@ -195,7 +197,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
               <div className="actions">
                 <button
                   type="button"
-                  disabled={busy}
+                  disabled={locked}
                   onClick={async () => {
                     const paths = await choosePaths('image');
                     if (paths) await state.addSources(paths);
@@ -217,11 +219,11 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
             </div>
             <ImagesTable
               images={view.images}
-              busy={busy}
+              busy={locked}
               onRemove={(image) => void remove(image.name)}
               signatures={trust && trust.policy !== 'off' ? trust.images : null}
             />
-            {view.revert ? <RevertLine to={view.revert.to} busy={busy} /> : null}
+            {view.revert ? <RevertLine to={view.revert.to} busy={locked} /> : null}
             <form
               className="inline-form"
               onSubmit={(event) => {
@@ -239,7 +241,7 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
                   placeholder="https://…/AstLinux-1.5.4.img"
                 />
               </label>
-              <button type="submit" disabled={busy || !/^https?:\/\/\S+$/i.test(url.trim())}>
+              <button type="submit" disabled={locked || !/^https?:\/\/\S+$/i.test(url.trim())}>
                 Download and add
               </button>
             </form>
@@ -251,12 +253,12 @@ function CardBody({ view, busy }: { view: CardView; busy: boolean }) {
               <h2 id="space-title">Space</h2>
               {view.free !== null ? <FreeSpaceBar size={view.card.size} free={view.free} /> : null}
             </section>
-            <KeydiskPanel view={view} busy={busy} />
-            <LoaderPanel view={view} busy={busy} />
+            <KeydiskPanel view={view} busy={busy} locked={locked} />
+            <LoaderPanel view={view} busy={locked} />
           </div>
-          <SettingsPanel view={view} busy={busy} />
-          <NetworkSources view={view} busy={busy} />
-          <KeysPanel view={view} busy={busy} />
+          <SettingsPanel view={view} busy={locked} />
+          <NetworkSources view={view} busy={locked} />
+          <KeysPanel view={view} busy={locked} />
           {attention.length > 0 && view.boot?.verified !== false ? (
             <section className="panel" aria-labelledby="problems-title">
               <h2 id="problems-title">What needs attention</h2>
@@ -387,7 +389,8 @@ function RevertLine({ to, busy }: { to: string; busy: boolean }) {
   );
 }
 
-function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
+/** `locked`: the card takes no change now (busy, or damaged); export only reads, so it stays on unless busy. */
+function KeydiskPanel({ view, busy, locked }: { view: CardView; busy: boolean; locked: boolean }) {
   const state = useCard();
   const { keydisk } = view;
   /** Replacing a keydisk loses its keys: ask first. Null means the user said no. */
@@ -408,7 +411,7 @@ function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
       <div className="actions">
         <button
           type="button"
-          disabled={busy}
+          disabled={locked}
           onClick={async () => {
             const replace = await replaceOk();
             if (replace !== null) await state.createKeydisk(replace);
@@ -418,7 +421,7 @@ function KeydiskPanel({ view, busy }: { view: CardView; busy: boolean }) {
         </button>
         <button
           type="button"
-          disabled={busy}
+          disabled={locked}
           onClick={async () => {
             const [path] = (await choosePaths('keydisk')) ?? [];
             if (!path) return;

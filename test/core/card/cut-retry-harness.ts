@@ -15,7 +15,7 @@ import { MemoryBlockDevice } from '../../../electron/core/block/memory-block-dev
 import { loadLoaderAssets, loadSyslinuxAssets } from '../../../electron/core/card/assets.js';
 import { imageFromFile } from '../../../electron/core/card/image-source.js';
 import { readKeydiskFromCard } from '../../../electron/core/card/keydisk.js';
-import { prepareCard } from '../../../electron/core/card/prepare.js';
+import { type PrepareOptions, prepareCard } from '../../../electron/core/card/prepare.js';
 import { prepareJob, type SingleJob } from '../../../electron/core/writer/prepare-job.js';
 import { type BootPrediction, predictBoot } from './boot-oracle.js';
 import { PARTITION_OFFSET } from './card-fixtures.js';
@@ -141,6 +141,8 @@ export async function harnessCard(
   images: string[],
   keydisk: string,
   size: number,
+  /** For cards that are booted: the consoles and what the loader does when nothing boots. */
+  boot: Pick<PrepareOptions, 'console' | 'loaderOptions'> = {},
 ): Promise<Uint8Array> {
   const path = join(dir, 'base.img');
   const disk = await FileBlockDevice.create(path, size);
@@ -151,6 +153,7 @@ export async function harnessCard(
       keydisk: { path: keydisk },
       loader: await loadLoaderAssets(),
       syslinux: await loadSyslinuxAssets(),
+      ...boot,
     });
   } finally {
     await disk.close();
