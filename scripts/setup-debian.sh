@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build and test the card stack: FAT oracles, SYSLINUX from Debian, loop devices
   dosfstools mtools syslinux syslinux-common util-linux e2fsprogs
+  # dosfstools' own damaged volumes are rebuilt from its source's hex dumps
+  xxd
   # the loader build: unpack Debian packages, make the initramfs, resolve kernel modules, test images
   dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
   # boot tests under software emulation; a user-space NFS server for the nfs:// network-boot test
