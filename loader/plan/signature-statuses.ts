@@ -39,8 +39,11 @@ export function formatStatuses(judged: {
   lines.push(`policy ${judged.policy}`);
   for (let i = 0; i < judged.names.length; i++) {
     const name = judged.names[i] as string;
-    // Candidate names only (astlinux-…), never a prototype property: a plain lookup is safe.
-    const status = judged.byName[name] ?? { status: 'unsigned' };
+    // Own entries only: a name such as "__proto__" or "constructor" must not find Object.prototype's.
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: Object.hasOwn is ES2022; this runs under mujs (ES5).
+    const status = Object.prototype.hasOwnProperty.call(judged.byName, name)
+      ? (judged.byName[name] as SignatureStatus)
+      : { status: 'unsigned' as const };
     if (/\s/.test(name) || (status.status !== 'unsigned' && /\s/.test(status.list))) continue;
     if (status.status === 'unsigned') {
       lines.push(`say ${name}: not signed by a trusted key`);
@@ -117,7 +120,14 @@ export function parseStatuses(text: string): SignatureStatuses {
           ? failedStatus(line)
           : null;
     if (keysMatch) keys = parseInt(keysMatch[1] as string, 10);
-    else if (judged) byName[judged.name] = judged.status;
+    // Defined, not assigned: a line naming "__proto__" must become an entry, not the object's prototype.
+    else if (judged)
+      Object.defineProperty(byName, judged.name, {
+        value: judged.status,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else if (word === 'keys' || word === 'signed' || word === 'bad-signature' || word === 'unknown-key') {
       problems.push(`signature statuses line ${i + 1} is malformed, ignored`);
     }

@@ -232,6 +232,34 @@ describe('statuses file', () => {
     );
   });
 
+  it('keeps a name that is also a property of every object ("__proto__", "constructor") as an entry', () => {
+    const byName: { [name: string]: SignatureStatus } = {};
+    for (const name of ['__proto__', 'constructor'])
+      Object.defineProperty(byName, name, {
+        value: { status: 'bad-signature', reason: 'altered', list: 'astlinux.list' },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    const lines = formatStatuses({
+      notes: [],
+      keys: 1,
+      policy: 'required',
+      names: Object.keys(byName),
+      byName,
+    });
+    expect(parseStatuses(lines.join('\n'))).toEqual({ keys: 1, byName, problems: [] });
+    // And a name with no entry is unsigned, not Object.prototype's "constructor".
+    const none = formatStatuses({
+      notes: [],
+      keys: 1,
+      policy: 'required',
+      names: ['constructor'],
+      byName: {},
+    });
+    expect(parseStatuses(none.join('\n')).byName).toEqual({});
+  });
+
   it('reports lines it cannot read, and leaves their images unsigned', () => {
     expect(parseStatuses('keys 1\nsigned AstLinux-1.0.img nothex\nunknown-key\nfuture words\n')).toEqual({
       keys: 1,
