@@ -5,6 +5,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // The CLI's bundle, which the tests spawn as users run it.
+    globalSetup: ['scripts/vitest-global-setup.mjs'],
     projects: [
       {
         extends: true,

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { buildAstlinuxImage, buildKeydisk, fixtureCache } from '../fixtures/astlinux-images.js';
 import { boot } from '../loader/qemu.js';
 import { handoffOf, loaderLines, markerOf } from '../loader/serial-log.js';
@@ -16,7 +17,7 @@ const card = join(dir, 'card.img');
 const KEYDISK_ID = `KD-prepare-${process.pid}`;
 
 function astcard(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
   });
   if (run.status !== 0)

@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AstcardService, createAstcardService } from '../../electron/service/service.js';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { buildAstlinuxImage, fixtureCache } from '../fixtures/astlinux-images.js';
 import { boot } from '../loader/qemu.js';
 import { markerOf } from '../loader/serial-log.js';
@@ -18,7 +19,7 @@ let service: AstcardService | undefined;
 afterAll(() => service?.close());
 
 function astcard(...args: string[]): string {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   if (run.status !== 0)
     throw new Error(`astcard ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout;

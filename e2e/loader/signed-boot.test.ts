@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { buildAstlinuxImage, fixtureCache, sha1Line } from '../fixtures/astlinux-images.js';
 import { loaderAssets, makeCard, PARTITION_START } from '../fixtures/make-card.js';
 import { boot } from './qemu.js';
@@ -42,7 +43,7 @@ function signList(secret: string, name: string, file: string, out: string) {
 }
 
 function astcard(...args: string[]): string {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   if (run.status !== 0)
     throw new Error(`astcard ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
   return run.stdout;

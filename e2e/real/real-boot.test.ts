@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FileBlockDevice } from '../../electron/core/block/file-block-device.js';
 import { openCardVolume } from '../../electron/core/card/card-volume.js';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { decideBoot, planBoot } from '../../shared/boot-plan.js';
 import { predictRunnixBoot } from '../../shared/runnix-rules.js';
 import { fixtureCache } from '../fixtures/astlinux-images.js';
@@ -80,7 +81,7 @@ async function damage(cardFile: string, path: string): Promise<void> {
 
 /** The CLI as a user runs it. */
 function astcard(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
   });
   expect(run.status, `astcard ${args.join(' ')}: ${run.stderr}`).toBe(0);

@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { buildAstlinuxImage, fixtureCache } from '../fixtures/astlinux-images.js';
 
 const dir = join(fixtureCache, 'astcard-try');
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, HOME: dir },
   });
@@ -21,7 +22,7 @@ function astcard(...args: string[]) {
 /** The same, without blocking: the tries boot side by side, one per core. */
 function astcardAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'electron/cli/astcard.ts', ...args], {
+    const child = spawn(process.execPath, [ASTCARD_CLI, ...args], {
       env: { ...process.env, HOME: dir },
     });
     let stdout = '';

@@ -20,6 +20,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { formatIndex } from '../../shared/remote-source.js';
 import { buildAstlinuxImage, fixtureCache, projectRoot, sha1Line } from '../fixtures/astlinux-images.js';
 import { loaderAssets } from '../fixtures/make-card.js';
@@ -47,7 +48,7 @@ function copyOfCardA(name: string): string {
 const copies: string[] = [];
 
 function astcard(...args: string[]): string {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
   });
   if (run.status !== 0)

@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { fakeImage, fsckCard, mtoolsNames, mtoolsRead } from '../../test/core/card/card-fixtures.js';
 import { expectNoAxeViolations } from './axe.js';
 import { CHROMIUM, openChromium, openFolder, pickPaths, SCREENSHOTS, see } from './ui-harness.js';
@@ -49,7 +50,7 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, ASTCARD_BATCH_DIR: join(home, 'batches') };
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
-  astcard = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', 'ui', '--no-open'], {
+  astcard = spawn(process.execPath, [ASTCARD_CLI, 'ui', '--no-open'], {
     cwd: checkout,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultAssetsDir } from '../core/card/assets.js';
-import { COMMANDS } from './commands/index.js';
-import type { Command } from './commands/support.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { createOutput, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
 /** The version in the checkout's (or the installed package's) package.json: one place says it. */
@@ -14,7 +13,7 @@ function version(): string {
 }
 
 /** One command's help: what it does and how to call it. */
-function commandHelp(command: Command): string {
+function commandHelp(command: CommandEntry): string {
   return [`astcard ${command.name} — ${command.summary}`, '', `usage: astcard ${command.usage}`].join('\n');
 }
 
@@ -54,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     if (!command) throw new UsageError(`"${name}" is not an astcard command; see astcard --help.`);
-    await command.run(rest, out);
+    await (await command.load()).run(rest, out);
     return out.failed ? EXIT_FAILED : EXIT_OK;
   } catch (error) {
     return out.fail(error);

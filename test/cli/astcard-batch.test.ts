@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import {
   fakeImage,
   fsckCard,
@@ -21,7 +22,7 @@ interface Run {
 
 function astcard(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+    const child = spawn(process.execPath, [ASTCARD_CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import {
   fakeImage,
   fsckCard,
@@ -21,10 +22,9 @@ import {
 } from '../core/card/card-fixtures.js';
 
 const dir = scratch('cli-safety');
-const CLI = ['tsx', 'electron/cli/astcard.ts'];
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', [...CLI, ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -119,8 +119,8 @@ describe('two astcard add on one card at once', () => {
     const winner = fakeImage(dir, '2.0.0', 12 * 1024 * 1024);
     const loser = fakeImage(dir, '2.1.0', 300_000);
 
-    // Its own process group, so that stopping it stops tsx's node child too.
-    const started = spawn('npx', [...CLI, 'add', card, winner, '--json'], { detached: true });
+    // Its own process group, so that stopping it stops any child it starts too.
+    const started = spawn(process.execPath, [ASTCARD_CLI, 'add', card, winner, '--json'], { detached: true });
     first = started;
     let stdout = '';
     started.stdout?.on('data', (chunk: Buffer) => {

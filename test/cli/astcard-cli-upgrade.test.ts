@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import {
   fakeImage,
   fsckCard,
@@ -27,7 +28,7 @@ interface Run {
 function astcard(args: string[], onStart?: (child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve) => {
     // node itself, not npx: signals must reach the CLI's own process.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+    const child = spawn(process.execPath, [ASTCARD_CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -44,7 +45,7 @@ function astcard(args: string[], onStart?: (child: ChildProcess) => void): Promi
 }
 
 function inspectJson(card: string) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', 'inspect', card, '--json'], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, 'inspect', card, '--json'], {
     encoding: 'utf8',
   });
   return JSON.parse(run.stdout);

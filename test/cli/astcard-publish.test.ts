@@ -1,12 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { fakeImage, removeScratch, scratch } from '../core/card/card-fixtures.js';
 
 afterAll(removeScratch);
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -11,13 +11,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStandInRelease, type StandInRelease } from '../../e2e/fixtures/astlinux-real/release.js';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { removeScratch, scratch } from '../core/card/card-fixtures.js';
 
 const dir = scratch('cli-astlinux-partitions');
 let release: StandInRelease;
 
 function astcard(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

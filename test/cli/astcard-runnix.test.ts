@@ -18,6 +18,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStandInRelease, type StandInRelease } from '../../e2e/fixtures/astlinux-real/release.js';
 import { buildRunnixCard, RUNNIX_PARTITION_START } from '../../e2e/fixtures/astlinux-real/runnix-card.js';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { removeScratch, scratch } from '../core/card/card-fixtures.js';
 
 const dir = scratch('cli-revert');
@@ -25,7 +26,7 @@ const releases: StandInRelease[] = [];
 
 function astcard(...args: string[]) {
   // node itself rather than npx: a dozen runs, each saving npx's start-up.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };

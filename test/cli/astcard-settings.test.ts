@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { fakeImage, fsckCard, mtoolsRead, removeScratch, scratch } from '../core/card/card-fixtures.js';
 
 const dir = scratch('settings-cli');
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

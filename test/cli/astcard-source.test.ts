@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import { parseLoaderOptions } from '../../shared/loader-config.js';
 import {
   fakeImage,
@@ -23,7 +24,7 @@ afterAll(() => {
 });
 
 function astcard(...args: string[]) {
-  const run = spawnSync('npx', ['tsx', 'electron/cli/astcard.ts', ...args], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], { encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -5,9 +5,10 @@ import { createServer } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { driveAccess, ui } from '../../electron/cli/commands/ui.js';
 import { createOutput, UsageError } from '../../electron/cli/output.js';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 
 function astcard(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'electron/cli/astcard.ts', ...args], {
+  const run = spawnSync(process.execPath, [ASTCARD_CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, DISPLAY: '', WAYLAND_DISPLAY: '' },
   });

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import {
   fakeImage,
   fsckCard,
@@ -31,7 +32,7 @@ interface Run {
 /** The CLI as a user runs it, without blocking this process (a test serves images over HTTP meanwhile). */
 function astcard(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', 'electron/cli/astcard.ts', ...args], {
+    const child = spawn(process.execPath, [ASTCARD_CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard, withStagedSources } from './support.js';
 
 export const add: Command = {
-  name: 'add',
-  usage: 'add <target> <image|archive|url>… [--keep N] [--yes] [--confirm-name NAME]',
-  summary: 'copy AstLinux images (files, .tar.gz/.zip archives or http(s) URLs) onto a card, safely',
+  ...ABOUT.add,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -13,15 +13,12 @@ import { targetKind } from '../../core/card/target.js';
 import { DriveWatcher } from '../../core/drives/drive-watcher.js';
 import { createCardImage } from '../../core/writer/run-job.js';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { createBatchBoard } from './batch-board.js';
 import { asUsage, type Command, cancelOnInterrupt, parseSize, progressTo } from './support.js';
 
 export const batch: Command = {
-  name: 'batch',
-  usage:
-    'batch <target>… | --station (--watch DIR | --drives) --count N  --image FILE|ARCHIVE|URL [--image …] --report DIR [--keydisk-template kd.img | --new-keydisk] [--csv values.csv] [--name NAME] [--size BYTES] [--min-size N] [--max-size N] [--only-empty | --only-astlinux] [--yes]',
-  summary:
-    'prepare many cards at once (or each card as it is inserted), with a keydisk per card and a report',
+  ...ABOUT.batch,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

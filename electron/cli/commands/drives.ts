@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ClassifiedDrive } from '../../core/drives/classify.js';
 import { scanDrives } from '../../core/drives/drive-list.js';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, parseSize } from './support.js';
 
 const ACCESS_WORDS: Record<ClassifiedDrive['access'], string> = {
@@ -12,9 +13,7 @@ const ACCESS_WORDS: Record<ClassifiedDrive['access'], string> = {
 };
 
 export const drives: Command = {
-  name: 'drives',
-  usage: 'drives [--all] [--image FILE…] [--needs SIZE]',
-  summary: 'list the drives astcard could write, and why some are hidden, guarded or refused',
+  ...ABOUT.drives,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

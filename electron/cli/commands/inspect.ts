@@ -3,12 +3,11 @@ import { loadLoaderAssets } from '../../core/card/assets.js';
 import { type CardReport, inspectCard, LOADER_NOT_STARTED } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
 
 export const inspect: Command = {
-  name: 'inspect',
-  usage: 'inspect <target> [--quick]',
-  summary: 'show what is on a card, which image it will boot, and what is wrong with it',
+  ...ABOUT.inspect,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({ args, allowPositionals: true, options: { quick: { type: 'boolean' } } }),

@@ -5,19 +5,11 @@ import { listCardKeys } from '../../core/card/card-keys.js';
 import { openTarget } from '../../core/card/target.js';
 import { generateKeyPair } from '../../core/signing/index.js';
 import { type Output, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
-const USAGE = [
-  'key new <name> [--comment TEXT]             make <name>.pub and <name>.sec (signify format, no passphrase)',
-  'key add <card> <key.pub>… [--yes]          trust this key for signed images on the card',
-  'key remove <card> <key number|name>… [--yes]',
-  'key list <card>',
-];
-
 export const key: Command = {
-  name: 'key',
-  usage: USAGE.join('\n  astcard '),
-  summary: 'make signing keys, and choose which keys a card trusts for signed images',
+  ...ABOUT.key,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
@@ -27,7 +19,7 @@ export const key: Command = {
       }),
     );
     const [action, target, ...rest] = positionals;
-    const usage = () => new UsageError(`usage:\n  astcard ${USAGE.join('\n  astcard ')}`);
+    const usage = () => new UsageError(`usage:\n  astcard ${ABOUT.key.usage}`);
     if (!target) throw usage();
     if (action === 'new' && rest.length === 0) {
       const pair = generateKeyPair(values.comment ?? 'astcard');

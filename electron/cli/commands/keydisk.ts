@@ -11,19 +11,11 @@ import {
 import { openTarget, targetKind } from '../../core/card/target.js';
 import type { JobOf } from '../../core/writer/jobs.js';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
 
-const USAGE = [
-  "keydisk create <card> [--size N] [--force] [--yes] [--confirm-name NAME]  a new ASTKD keydisk: kd.img, or the card's ASTKD partition",
-  'keydisk create <file|drive> --raw [--size N] [--force] [--yes]  …or a whole image file or drive of its own',
-  'keydisk import <card> <kd.img> [--force] [--yes] [--confirm-name NAME]  put an existing keydisk on the card (kd.img or its ASTKD partition)',
-  "keydisk export <card> <file> [--force]                  copy the card's keydisk off it",
-];
-
 export const keydisk: Command = {
-  name: 'keydisk',
-  usage: USAGE.join('\n  astcard '),
-  summary: 'create, import or export the AstLinux keydisk (ext2 labelled ASTKD)',
+  ...ABOUT.keydisk,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({
@@ -38,7 +30,7 @@ export const keydisk: Command = {
       }),
     );
     const [action, target, file, ...extra] = positionals;
-    const usage = () => new UsageError(`usage:\n  astcard ${USAGE.join('\n  astcard ')}`);
+    const usage = () => new UsageError(`usage:\n  astcard ${ABOUT.keydisk.usage}`);
     if (!target || extra.length > 0) throw usage();
     if (action === 'create') {
       if (file !== undefined) throw usage();

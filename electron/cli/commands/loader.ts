@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { UpdateLoaderResult } from '../../core/card/loader-update.js';
 import { type Output, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const loader: Command = {
-  name: 'loader',
-  usage: 'loader update <target> [--force] [--yes] [--confirm-name NAME]',
-  summary: "put this app's loader on a card (the old one stays as a fallback) and repair SYSLINUX",
+  ...ABOUT.loader,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

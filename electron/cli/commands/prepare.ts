@@ -5,13 +5,11 @@ import { targetKind } from '../../core/card/target.js';
 import { checkNewCardImage } from '../../core/writer/run-job.js';
 import type { Output } from '../output.js';
 import { formatBytes, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, parseSize, runOnCard, withStagedSources } from './support.js';
 
 export const prepare: Command = {
-  name: 'prepare',
-  usage:
-    'prepare <target> --image FILE|ARCHIVE|URL [--image …] [--keydisk FILE | --new-keydisk [--keydisk-size N]] [--writable-partition N] [--keydisk-partition N] [--layout mbr|superfloppy] [--size BYTES [--force]] [--console DEV…] [--onfail shell|poweroff|reboot] [--yes] [--confirm-name NAME]',
-  summary: 'erase a card (or make a new card image) and put the loader and images on it',
+  ...ABOUT.prepare,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -5,12 +5,11 @@ import { publishImages } from '../../core/card/publish.js';
 import { isReleaseArchive, isReleaseRun } from '../../core/card/release-source.js';
 import { resolveImageSources } from '../../core/card/sources.js';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command } from './support.js';
 
 export const publish: Command = {
-  name: 'publish',
-  usage: 'publish <folder> <image|archive|url>…',
-  summary: 'write a folder to serve for network boot: images, their .sha1 files and astlinux.index',
+  ...ABOUT.publish,
   async run(args, out) {
     const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: {} }));
     const [folder, ...wheres] = positionals;

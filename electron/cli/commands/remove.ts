@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const remove: Command = {
-  name: 'remove',
-  usage: 'remove <target> <version|image>… [--yes] [--confirm-name NAME]',
-  summary: 'remove images from a card (checksum file first, so a half-removed image never boots)',
+  ...ABOUT.remove,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({ args, allowPositionals: true, options: { ...DRIVE_OPTIONS } }),

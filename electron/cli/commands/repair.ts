@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const repair: Command = {
-  name: 'repair',
-  usage: 'repair <target> [--yes] [--confirm-name NAME]',
-  summary: "repair a card's damaged file system, which every other command refuses to write to",
+  ...ABOUT.repair,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({ args, allowPositionals: true, options: { ...DRIVE_OPTIONS } }),

@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { RevertResult } from '../../core/card/revert.js';
 import { type Output, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const revert: Command = {
-  name: 'revert',
-  usage: 'revert <target> [--yes] [--confirm-name NAME]',
-  summary:
-    'go back to the release the card ran before its last upgrade (os/Xver), once it checks out: RUNNIX cards switch os/ver, cards with our loader pin it',
+  ...ABOUT.revert,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({ args, allowPositionals: true, options: { ...DRIVE_OPTIONS } }),

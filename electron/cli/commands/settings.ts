@@ -3,24 +3,17 @@ import { readSettingsOnCard } from '../../core/card/card-settings.js';
 import { openTarget } from '../../core/card/target.js';
 import { COMMON_SETTINGS } from '../../core/settings/index.js';
 import { type Output, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
-const USAGE = [
-  'settings show <card> [--json]                            the PBX settings on the card’s keydisk',
-  'settings set <card> NAME=value… [--yes] [--confirm-name NAME]  e.g. HOSTNAME=pbx1 EXTIP=10.0.0.5/24',
-  'settings unset <card> NAME… [--yes] [--confirm-name NAME]',
-];
-
 export const settings: Command = {
-  name: 'settings',
-  usage: USAGE.join('\n  astcard '),
-  summary: 'show or change the PBX settings (host name, addresses, time zone…) on a card’s keydisk',
+  ...ABOUT.settings,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({ args, allowPositionals: true, options: { ...DRIVE_OPTIONS } }),
     );
     const [action, target, ...rest] = positionals;
-    const usage = () => new UsageError(`usage:\n  astcard ${USAGE.join('\n  astcard ')}`);
+    const usage = () => new UsageError(`usage:\n  astcard ${ABOUT.settings.usage}`);
     if (!target) throw usage();
     if (action === 'show' && rest.length === 0) {
       const disk = await openTarget(target, { readOnly: true });

@@ -2,13 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readSecretKey, signImages } from '../../core/signing/index.js';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command } from './support.js';
 
 export const sign: Command = {
-  name: 'sign',
-  usage: 'sign <key.sec> <image>…',
-  summary:
-    'sign images for cards that trust your key: writes <image>.sha256.sig beside each (signify format)',
+  ...ABOUT.sign,
   async run(args, out) {
     const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: {} }));
     const [secret, ...images] = positionals;

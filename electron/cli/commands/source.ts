@@ -3,13 +3,11 @@ import { type CardSources, readCardSources } from '../../core/card/network-sourc
 import { openTarget } from '../../core/card/target.js';
 import type { JobOf } from '../../core/writer/jobs.js';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, DRIVE_OPTIONS, runOnCard } from './support.js';
 
 export const source: Command = {
-  name: 'source',
-  usage:
-    'source show <target> | source set <target> <url>… [--no-card] [--ip <addr/prefix[,gw[,dns]]> | --dhcp] [--yes] [--confirm-name NAME] | source clear <target> [--yes]',
-  summary: 'where a card boots from over the network (http, ftp, tftp, nfs), its own images last',
+  ...ABOUT.source,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -4,13 +4,11 @@ import { openTarget, targetKind } from '../../core/card/target.js';
 import { readIdentity } from '../../core/drives/identity.js';
 import { type TryResult, tryCard } from '../../core/try/index.js';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
 
 export const tryBoot: Command = {
-  name: 'try',
-  usage: 'try <card> [--firmware bios|uefi] [--timeout SECONDS] [--json]',
-  summary:
-    'boot a card in a virtual machine (nothing on it changes) and check it starts what astcard predicts',
+  ...ABOUT.tryBoot,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { defaultAssetsDir } from '../../core/card/assets.js';
 import { startUiServer } from '../../service/ui-server.js';
 import { type Output, UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command } from './support.js';
 
 /**
@@ -13,9 +14,7 @@ import { asUsage, type Command } from './support.js';
  * It runs until Ctrl-C (or SIGTERM), which lets running jobs stop at their next safe point first.
  */
 export const ui: Command = {
-  name: 'ui',
-  usage: 'ui [--port N] [--no-open]',
-  summary: 'open the app in your web browser (served on this computer only, until you press Ctrl-C)',
+  ...ABOUT.ui,
   async run(args, out) {
     const { values, positionals } = asUsage(() =>
       parseArgs({

@@ -3,12 +3,11 @@ import { CardError } from '../../core/card/card-error.js';
 import { inspectCard } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { UsageError } from '../output.js';
+import { ABOUT } from './about.js';
 import { asUsage, type Command, cancelOnInterrupt, progressTo } from './support.js';
 
 export const verify: Command = {
-  name: 'verify',
-  usage: 'verify <target>',
-  summary: 'read back every image on a card and check it against its checksum',
+  ...ABOUT.verify,
   async run(args, out) {
     const { positionals } = asUsage(() => parseArgs({ args, allowPositionals: true, options: {} }));
     const [target, ...extra] = positionals;

@@ -1,15 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ASTCARD_CLI } from '../../../scripts/lib/cli-bundle.mjs';
 
 function astcardDrives(...args: string[]) {
-  return spawnSync(
-    'npx',
-    ['tsx', join(import.meta.dirname, '../../../electron/cli/astcard.ts'), 'drives', ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
+  return spawnSync(process.execPath, [ASTCARD_CLI, 'drives', ...args], { encoding: 'utf8' });
 }
 
 /** The whole disk holding / (findmnt names a partition on most machines; here the disk itself). */
