@@ -62,16 +62,22 @@ export class FileBlockDevice implements BlockDevice {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
+    const target = Buffer.allocUnsafe(length);
+    await this.readInto(offset, target);
+    return new Uint8Array(target.buffer, target.byteOffset, length);
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<void> {
     const handle = this.openHandle();
+    const length = target.length;
     checkRange(this.name, this.size, offset, length);
-    const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     try {
       while (done < length) {
-        const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+        const { bytesRead } = await handle.read(target, done, length - done, offset + done);
         // A sparse or short file reads as zeros past its written end.
         if (bytesRead === 0) {
-          buffer.fill(0, done);
+          target.fill(0, done);
           break;
         }
         done += bytesRead;
@@ -79,7 +85,6 @@ export class FileBlockDevice implements BlockDevice {
     } catch (error) {
       throw fromSystemError(error, `reading ${this.name} at ${offset}`);
     }
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
   }
 
   async write(offset: number, data: Uint8Array): Promise<void> {

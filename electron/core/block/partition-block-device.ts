@@ -24,6 +24,12 @@ export class PartitionBlockDevice implements BlockDevice {
     return this.parent.read(this.start + offset, length);
   }
 
+  async readInto(offset: number, target: Uint8Array): Promise<void> {
+    checkRange(this.name, this.size, offset, target.length);
+    if (this.parent.readInto) return this.parent.readInto(this.start + offset, target);
+    target.set(await this.parent.read(this.start + offset, target.length));
+  }
+
   async write(offset: number, data: Uint8Array): Promise<void> {
     checkRange(this.name, this.size, offset, data.length);
     return this.parent.write(this.start + offset, data);

@@ -8,8 +8,6 @@
 import { createReadStream } from 'node:fs';
 import { posix } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { extract as tarExtract } from 'tar-stream';
-import yauzl from 'yauzl';
 import { type DigestAlgorithm, sidecarAlgorithm } from '../../../shared/checksums.js';
 import { parseImageName } from '../../../shared/versions.js';
 import { CardError } from './card-error.js';
@@ -96,6 +94,8 @@ function tarReader(path: string): ArchiveReader {
   async function* walk(): AsyncGenerator<{ entry: ListedEntry; stream: AsyncIterable<Buffer> }> {
     const file = createReadStream(path, { highWaterMark: GUNZIP_CHUNK });
     const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    // The archive readers load only when an archive is read: most runs of the CLI never need them.
+    const { extract: tarExtract } = await import('tar-stream');
     const extract = tarExtract();
     // pipe() does not forward errors: a damaged gzip stream must end the walk, not hang it.
     file.on('error', (error) => extract.destroy(error));
@@ -145,6 +145,7 @@ function tarReader(path: string): ArchiveReader {
 
 function zipReader(path: string): ArchiveReader {
   async function* walk(): AsyncGenerator<{ entry: ListedEntry; open: () => Promise<AsyncIterable<Buffer>> }> {
+    const { default: yauzl } = await import('yauzl');
     const zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
     try {
       for await (const raw of zip.eachEntry()) {

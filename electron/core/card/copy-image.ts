@@ -159,7 +159,8 @@ export async function copyImageToCard(
   const check = new FingerprintCheck(digests.fingerprint);
   const verified = byteProgress(onProgress, 'verify', source.size, source.name);
   try {
-    for await (const chunk of readAhead(cancellableChunks(verifier.chunks(partial), signal, cancelled))) {
+    // Read ahead into reused buffers: the check is done with each chunk before it asks for the next.
+    for await (const chunk of cancellableChunks(verifier.chunksAhead(partial), signal, cancelled)) {
       // A failing card is not read to the end: the first bad block decides.
       if (!check.update(chunk)) break;
       verified(check.bytes);

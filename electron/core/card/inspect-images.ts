@@ -181,12 +181,13 @@ async function hashOnCard(
 ): Promise<string> {
   const hashed = await digestChunks(
     cancellableChunks(
-      volume.chunks(`/${file.name}`),
+      volume.chunksAhead(`/${file.name}`),
       options.signal,
       () => new CardError('cancelled', 'Checking the card was cancelled.'),
     ),
     algo,
     byteProgress(options.onProgress, 'hash', file.size, file.name),
+    { readsAhead: true },
   );
   return hashed.digest;
 }

@@ -144,9 +144,10 @@ async function checkRelease(
   }
   const algo = candidate.expected?.algo ?? 'sha1';
   const hashed = await digestChunks(
-    cancellableChunks(volume.chunks(`/${file.name}`), options.signal, cancelled),
+    cancellableChunks(volume.chunksAhead(`/${file.name}`), options.signal, cancelled),
     algo,
     byteProgress(options.onProgress, 'verify', file.size, file.name),
+    { readsAhead: true },
   );
   const verdict = judgeCandidate(candidate, hashed.digest);
   if (verdict.verdict !== 'ok') {

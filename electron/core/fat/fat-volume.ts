@@ -51,7 +51,7 @@ import {
   type WriteFileOptions,
   writeFileTo,
 } from './fat-writes.js';
-import { readClusters } from './file-data.js';
+import { readClusters, readClustersAhead } from './file-data.js';
 import { PathResolver } from './path-resolver.js';
 import { type CheckOptions, checkVolume, type VolumeProblem } from './volume-check.js';
 import { type RepairOutcome, type RepairScope, repairVolume } from './volume-repair.js';
@@ -143,6 +143,15 @@ export class FatVolume {
   async *chunks(path: string): AsyncGenerator<Uint8Array> {
     const { clusters, size } = await this.exclusive(() => fileExtent(this.parts, path));
     yield* readClusters(this.device, this.geometry, clusters, size);
+  }
+
+  /**
+   * The file's bytes read ahead into a few reused buffers (see readClustersAhead): for a consumer that is
+   * done with each chunk before asking for the next, and does no read-ahead of its own — a hash.
+   */
+  async *chunksAhead(path: string): AsyncGenerator<Uint8Array> {
+    const { clusters, size } = await this.exclusive(() => fileExtent(this.parts, path));
+    yield* readClustersAhead(this.device, this.geometry, clusters, size);
   }
 
   createReadStream(path: string): Readable {

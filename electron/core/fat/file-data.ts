@@ -37,15 +37,63 @@ export async function* readClusters(
   clusters: readonly number[],
   size: number,
 ): AsyncGenerator<Uint8Array> {
+  for (const { offset, length } of clusterReads(geometry, clusters, size))
+    yield await device.read(offset, length);
+}
+
+/** The device reads that bring a file's `size` bytes in from its clusters, each at most IO_CHUNK. */
+function* clusterReads(geometry: FatGeometry, clusters: readonly number[], size: number) {
   let remaining = size;
   for (const [, run] of clusterRuns(clusters)) {
     const base = clusterOffset(geometry, run.first);
     const runBytes = Math.min(remaining, run.length * geometry.clusterSize);
     for (let at = 0; at < runBytes; at += IO_CHUNK) {
-      yield await device.read(base + at, Math.min(IO_CHUNK, runBytes - at));
+      yield { offset: base + at, length: Math.min(IO_CHUNK, runBytes - at) };
     }
     remaining -= runBytes;
     if (remaining <= 0) return;
+  }
+}
+
+/**
+ * A file's bytes as readClusters yields them, but read `depth` chunks ahead into `depth + 1` buffers used
+ * in turn: a gigabyte is read with three allocations instead of hundreds, and the reads overlap the
+ * consumer's work. Each chunk is valid only until the consumer asks for the next one (a hash is done with
+ * it by then), and the consumer must not read ahead again.
+ */
+export async function* readClustersAhead(
+  device: BlockDevice,
+  geometry: FatGeometry,
+  clusters: readonly number[],
+  size: number,
+  depth = 2,
+): AsyncGenerator<Uint8Array> {
+  const reads = clusterReads(geometry, clusters, size);
+  const ring = Array.from({ length: depth + 1 }, () => new Uint8Array(IO_CHUNK));
+  const pending: Array<Promise<Uint8Array>> = [];
+  let issued = 0;
+  const issue = () => {
+    const next = reads.next();
+    if (next.done) return;
+    const { offset, length } = next.value;
+    const target = (ring[issued++ % ring.length] as Uint8Array).subarray(0, length);
+    const read = device.readInto
+      ? device.readInto(offset, target).then(() => target)
+      : device.read(offset, length);
+    // A read made ahead may fail before it is awaited; it is awaited (and rethrown) in its turn.
+    read.catch(() => {});
+    pending.push(read);
+  };
+  try {
+    for (let i = 0; i < depth; i++) issue();
+    while (pending.length > 0) {
+      const chunk = await (pending.shift() as Promise<Uint8Array>);
+      yield chunk;
+      // The consumer is done with `chunk`: its buffer takes the next read.
+      issue();
+    }
+  } finally {
+    await Promise.allSettled(pending);
   }
 }
 
