@@ -4,7 +4,7 @@
  * through the privileged helper for a drive (runJob decides). Afterwards the card list learns it changed.
  */
 import type { CardView } from '../../shared/api.js';
-import { loadLoaderAssets } from '../core/card/assets.js';
+import { builtLoaderVersion } from '../core/card/assets.js';
 import { inspectCard } from '../core/card/inspect.js';
 import type { ProgressListener } from '../core/card/progress.js';
 import { openTarget } from '../core/card/target.js';
@@ -31,10 +31,7 @@ export class CardWork {
 
   /** This app's loader version, to tell a card with an older one. */
   appLoader(): Promise<string | null> {
-    this.loaderVersion ??= loadLoaderAssets().then(
-      (loader) => loader.version,
-      () => null,
-    );
+    this.loaderVersion ??= builtLoaderVersion();
     return this.loaderVersion;
   }
 

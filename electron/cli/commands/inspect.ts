@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadLoaderAssets } from '../../core/card/assets.js';
+import { builtLoaderVersion } from '../../core/card/assets.js';
 import { type CardReport, inspectCard, LOADER_NOT_STARTED } from '../../core/card/inspect.js';
 import { openTarget } from '../../core/card/target.js';
 import { formatBytes, UsageError } from '../output.js';
@@ -14,10 +14,7 @@ export const inspect: Command = {
     );
     const [target, ...extra] = positionals;
     if (!target || extra.length > 0) throw new UsageError(`usage: astcard ${inspect.usage}`);
-    const appLoaderVersion = await loadLoaderAssets().then(
-      (loader) => loader.version,
-      () => null,
-    );
+    const appLoaderVersion = await builtLoaderVersion();
     const disk = await openTarget(target, { readOnly: true });
     try {
       const report = await inspectCard(disk, {

@@ -1,10 +1,10 @@
 /** What every command shares: the Command shape, usage errors, sizes, progress and running a job on a card. */
 import type { Progress } from '../../core/card/progress.js';
-import { type KeydiskSource, type StagedSources, stageSources } from '../../core/card/stage-images.js';
+import type { KeydiskSource, StagedSources } from '../../core/card/stage-images.js';
 import { TargetError, targetKind } from '../../core/card/target.js';
 import type { JobResult } from '../../core/writer/jobs.js';
 import type { SingleJob } from '../../core/writer/prepare-job.js';
-import { type RunJobOptions, runJob } from '../../core/writer/run-job.js';
+import type { RunJobOptions } from '../../core/writer/run-job.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../output.js';
 
@@ -82,6 +82,8 @@ export async function runOnCard<J extends SingleJob>(
       `${target} does not exist. To make a new card image, give its size with --size.`,
     );
   }
+  // The writer and the source readers load only in commands that write: every command imports this module.
+  const { runJob } = await import('../../core/writer/run-job.js');
   const { result } = await runJob(
     { device: target, typedName: typedName ?? null, confirmed: answers.yes === true },
     job,
@@ -97,6 +99,7 @@ export async function withStagedSources<T>(
   out: Output,
   work: (staged: StagedSources) => Promise<T>,
 ): Promise<T> {
+  const { stageSources } = await import('../../core/card/stage-images.js');
   const staged = await stageSources(images, keydisk, {
     signal: cancelOnInterrupt(),
     onProgress: progressTo(out),

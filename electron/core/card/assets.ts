@@ -34,6 +34,21 @@ export function defaultAssetsDir(): string {
   return join(process.cwd(), 'assets');
 }
 
+/**
+ * This build's loader version, or null when the loader is not built: from its manifest alone, without
+ * reading the 13 MB of kernel and initramfs (inspect only compares versions).
+ */
+export async function builtLoaderVersion(dir = join(defaultAssetsDir(), 'loader')): Promise<string | null> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      loaderVersion?: unknown;
+    };
+    return typeof manifest.loaderVersion === 'string' ? manifest.loaderVersion : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function loadLoaderAssets(dir = join(defaultAssetsDir(), 'loader')): Promise<LoaderAssets> {
   try {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {

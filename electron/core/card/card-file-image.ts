@@ -5,17 +5,9 @@
  * the time it takes to read hundreds of megabytes.
  */
 import type { BlockDevice } from '../block/block-device.js';
+import type { FileExtent as Extent } from '../fat/fat-reads.js';
 import type { FatVolume } from '../fat/fat-volume.js';
 import type { ReadImageBytes } from '../image-content/index.js';
-
-const SECTOR = 512;
-
-/** A run of file bytes that lie in consecutive sectors. */
-interface Extent {
-  fileOffset: number;
-  deviceOffset: number;
-  length: number;
-}
 
 export async function cardFileImage(
   volume: FatVolume,
@@ -23,7 +15,7 @@ export async function cardFileImage(
   path: string,
   size: number,
 ): Promise<{ read: ReadImageBytes; size: number }> {
-  const extents = toExtents(await volume.fileSectors(path), size);
+  const extents = await volume.fileExtents(path);
   const read: ReadImageBytes = async (offset, length) => {
     if (offset < 0 || length < 0 || offset + length > size) {
       throw new RangeError(`read of ${length} bytes at ${offset} is outside ${path} (${size} bytes)`);
@@ -42,22 +34,6 @@ export async function cardFileImage(
     return out;
   };
   return { read, size };
-}
-
-function toExtents(sectors: readonly number[], size: number): Extent[] {
-  const extents: Extent[] = [];
-  for (let i = 0; i < sectors.length; i++) {
-    const sector = sectors[i] as number;
-    const fileOffset = i * SECTOR;
-    const length = Math.min(SECTOR, size - fileOffset);
-    const last = extents[extents.length - 1];
-    if (last && last.deviceOffset + last.length === sector * SECTOR && last.length % SECTOR === 0) {
-      last.length += length;
-    } else {
-      extents.push({ fileOffset, deviceOffset: sector * SECTOR, length });
-    }
-  }
-  return extents;
 }
 
 /** The extent holding `offset`: the last one starting at or before it. */

@@ -1,6 +1,6 @@
 /** Reading a FAT volume: files, their sectors, and what the volume says about itself. Never writes. */
 
-import { clusterOffset } from './directory.js';
+import { clusterOffset, clusterRuns } from './directory.js';
 import { ATTR } from './directory-entry.js';
 import { FatError } from './fat-error.js';
 import type { VolumeParts } from './fat-parts.js';
@@ -69,6 +69,27 @@ export async function fileSectorList(parts: VolumeParts, path: string): Promise<
     if (sectors.length === wanted) break;
   }
   return sectors;
+}
+
+/** A run of a file's bytes lying contiguously on the volume's device. */
+export interface FileExtent {
+  fileOffset: number;
+  deviceOffset: number;
+  length: number;
+}
+
+/** Where the file's bytes lie on the volume's device, one extent per contiguous run of clusters. */
+export async function fileExtentList(parts: VolumeParts, path: string): Promise<FileExtent[]> {
+  const { geometry } = parts;
+  const { clusters, size } = await fileExtent(parts, path);
+  const extents: FileExtent[] = [];
+  for (const [index, run] of clusterRuns(clusters)) {
+    const fileOffset = index * geometry.clusterSize;
+    if (fileOffset >= size) break;
+    const length = Math.min(run.length * geometry.clusterSize, size - fileOffset);
+    extents.push({ fileOffset, deviceOffset: clusterOffset(geometry, run.first), length });
+  }
+  return extents;
 }
 
 export async function describeVolume(parts: VolumeParts): Promise<VolumeInfo> {

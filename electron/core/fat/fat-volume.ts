@@ -39,7 +39,15 @@ import { u32 } from '../block/little-endian.js';
 import { type FatGeometry, FSINFO, parseBootSector } from './boot-sector.js';
 import { FatError, VolumeDamagedError } from './fat-error.js';
 import type { VolumeParts } from './fat-parts.js';
-import { describeVolume, fileExtent, fileSectorList, readWholeFile, type VolumeInfo } from './fat-reads.js';
+import {
+  describeVolume,
+  type FileExtent,
+  fileExtent,
+  fileExtentList,
+  fileSectorList,
+  readWholeFile,
+  type VolumeInfo,
+} from './fat-reads.js';
 import { type RenameOptions, renameEntry } from './fat-rename.js';
 import { type FatAttributes, type FatStat, rootStat, toStat } from './fat-stat.js';
 import { FatTable } from './fat-table.js';
@@ -161,6 +169,11 @@ export class FatVolume {
   /** The 512-byte sectors holding the file's data, in order (see fat-reads.ts). */
   fileSectors(path: string): Promise<number[]> {
     return this.exclusive(() => fileSectorList(this.parts, path));
+  }
+
+  /** Where the file's bytes lie on this volume's device, run by run (see fat-reads.ts). */
+  fileExtents(path: string): Promise<FileExtent[]> {
+    return this.exclusive(() => fileExtentList(this.parts, path));
   }
 
   async freeBytes(): Promise<number> {

@@ -3,46 +3,9 @@
  * volume is mounted every write is held in memory (file-disk's recorded writes), so reading never changes
  * the keydisk at all, and a change reaches the device only once libext2fs has finished and unmounted.
  */
-import { BufferDiskChunk, Disk, type ReadResult, type WriteResult } from 'file-disk';
 import type { BlockDevice } from '../block/block-device.js';
+import type { HeldWritesDisk } from './held-writes-disk.js';
 import { SettingsError } from './settings-error.js';
-
-/** A BlockDevice seen by file-disk as read-only with recorded writes: reads fall through, writes stay here. */
-class HeldWritesDisk extends Disk {
-  constructor(private readonly device: BlockDevice) {
-    // readOnly: never _write; recordWrites: keep what libext2fs writes; discards do not read back as zeros.
-    super(true, true, false, false);
-  }
-
-  protected async _getCapacity(): Promise<number> {
-    return this.device.size;
-  }
-
-  protected async _read(
-    buffer: Buffer,
-    bufferOffset: number,
-    length: number,
-    fileOffset: number,
-  ): Promise<ReadResult> {
-    const available = Math.max(0, Math.min(length, this.device.size - fileOffset));
-    if (available > 0) buffer.set(await this.device.read(fileOffset, available), bufferOffset);
-    buffer.fill(0, bufferOffset + available, bufferOffset + length);
-    return { bytesRead: length, buffer };
-  }
-
-  protected async _write(): Promise<WriteResult> {
-    throw new Error('HeldWritesDisk never writes through');
-  }
-
-  protected async _flush(): Promise<void> {}
-
-  /** What libext2fs wrote, as non-overlapping byte ranges. */
-  heldWrites(): Array<{ offset: number; data: Uint8Array }> {
-    return this.knownChunks
-      .filter((chunk) => chunk instanceof BufferDiskChunk)
-      .map((chunk) => ({ offset: chunk.start, data: new Uint8Array(chunk.data()) }));
-  }
-}
 
 export interface KeydiskFs {
   readdir(path: string): Promise<string[]>;
@@ -126,8 +89,10 @@ async function mountHeld<T>(
   device: BlockDevice,
   fn: (fs: KeydiskFs) => Promise<T>,
 ): Promise<{ result: T; disk: HeldWritesDisk }> {
+  // Loaded only when a keydisk is opened: the wasm module installs process-wide error handlers, and
+  // file-disk alone takes longer to load than the rest of an `astcard inspect`.
+  const { HeldWritesDisk } = await import('./held-writes-disk.js');
   const disk = new HeldWritesDisk(device);
-  // Loaded only when a keydisk is opened: the wasm module installs process-wide error handlers.
   const { withMountedDisk } = await import('ext2fs');
   let mounted = false;
   try {

@@ -5,9 +5,21 @@
  * ext3 with the ext4 driver too, so one set of rules covers all three.
  */
 
-import crc32c from 'crc-32/crc32c.js';
+import { createRequire } from 'node:module';
 import { MountRefused } from '../content-outcomes.js';
 import { u8, u16, u32 } from '../fields.js';
+
+interface Crc32c {
+  buf(data: Uint8Array, seed?: number): number;
+}
+
+let crc32cModule: Crc32c | undefined;
+
+/** Loaded on the first metadata_csum superblock: the package builds its tables as it loads, at every start. */
+function crc32c(): Crc32c {
+  crc32cModule ??= createRequire(import.meta.url)('crc-32/crc32c.js') as Crc32c;
+  return crc32cModule;
+}
 
 export const EXT_SUPERBLOCK_OFFSET = 1024;
 export const EXT_MAGIC = 0xef53;
@@ -104,7 +116,7 @@ export function parseExtSuperblock(bytes: Uint8Array, imageSize: number): ExtSup
   if (roCompat & RO_COMPAT.metadataCsum) {
     if (u8(bytes, 0x175) !== 1) refuse(damaged, `unknown checksum type ${u8(bytes, 0x175)}`);
     // The kernel's crc32c is seeded with ~0 and not inverted at the end: the stored value is ~crc32c.
-    const expected = ~crc32c.buf(bytes.subarray(0, 0x3fc)) >>> 0;
+    const expected = ~crc32c().buf(bytes.subarray(0, 0x3fc)) >>> 0;
     if (expected !== u32(bytes, 0x3fc)) {
       refuse(damaged, `superblock checksum ${u32(bytes, 0x3fc).toString(16)} != ${expected.toString(16)}`);
     }
