@@ -6,8 +6,8 @@
  * the same bytes again (it still reads back what it wrote and checks every block).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { FileBlockDevice } from '../block/file-block-device.js';
+import { consecutiveRanges, readRangesAhead } from '../block/read-ranges-ahead.js';
 import { blockDeviceImage, judgeImageContent } from '../image-content/index.js';
 import { BlockFingerprinter } from './block-fingerprint.js';
 import { CardError } from './card-error.js';
@@ -52,19 +52,24 @@ export async function verifyBeforeErase(
   const promised =
     source.expected && source.expected.algo !== 'sha1' ? createHash(source.expected.algo) : null;
   const report = byteProgress(onProgress, 'hash', source.size, source.name);
-  let done = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>) {
-    sha1.update(chunk);
-    fingerprint.update(chunk);
-    promised?.update(chunk);
-    done += chunk.length;
-    report(done);
-  }
-  if (done !== source.size) {
-    throw new CardError(
-      'source-unreadable',
-      `${path} changed size while it was being checked. Nothing was written.`,
-    );
+  const file = await FileBlockDevice.open(path, { readOnly: true });
+  try {
+    if (file.size !== source.size) {
+      throw new CardError(
+        'source-unreadable',
+        `${path} changed size while it was being checked. Nothing was written.`,
+      );
+    }
+    let done = 0;
+    for await (const chunk of readRangesAhead(file, consecutiveRanges(file.size, READ_CHUNK), READ_CHUNK)) {
+      sha1.update(chunk);
+      fingerprint.update(chunk);
+      promised?.update(chunk);
+      done += chunk.length;
+      report(done);
+    }
+  } finally {
+    await file.close();
   }
   const digests = { sha1: sha1.digest('hex'), fingerprint: fingerprint.digest() };
   const actual = promised ? promised.digest('hex') : digests.sha1;

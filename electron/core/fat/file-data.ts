@@ -1,5 +1,6 @@
 /** Moving file contents between memory and clusters in large, contiguous device I/O. */
 import type { BlockDevice } from '../block/block-device.js';
+import { readRangesAhead } from '../block/read-ranges-ahead.js';
 import type { FatGeometry } from './boot-sector.js';
 import { clusterOffset, clusterRuns } from './directory.js';
 import { FatError } from './fat-error.js';
@@ -56,45 +57,16 @@ function* clusterReads(geometry: FatGeometry, clusters: readonly number[], size:
 }
 
 /**
- * A file's bytes as readClusters yields them, but read `depth` chunks ahead into `depth + 1` buffers used
- * in turn: a gigabyte is read with three allocations instead of hundreds, and the reads overlap the
- * consumer's work. Each chunk is valid only until the consumer asks for the next one (a hash is done with
- * it by then), and the consumer must not read ahead again.
+ * A file's bytes as readClusters yields them, read ahead into a few reused buffers (readRangesAhead): each
+ * chunk is valid only until the consumer asks for the next one, and the consumer must not read ahead again.
  */
-export async function* readClustersAhead(
+export function readClustersAhead(
   device: BlockDevice,
   geometry: FatGeometry,
   clusters: readonly number[],
   size: number,
-  depth = 2,
 ): AsyncGenerator<Uint8Array> {
-  const reads = clusterReads(geometry, clusters, size);
-  const ring = Array.from({ length: depth + 1 }, () => new Uint8Array(IO_CHUNK));
-  const pending: Array<Promise<Uint8Array>> = [];
-  let issued = 0;
-  const issue = () => {
-    const next = reads.next();
-    if (next.done) return;
-    const { offset, length } = next.value;
-    const target = (ring[issued++ % ring.length] as Uint8Array).subarray(0, length);
-    const read = device.readInto
-      ? device.readInto(offset, target).then(() => target)
-      : device.read(offset, length);
-    // A read made ahead may fail before it is awaited; it is awaited (and rethrown) in its turn.
-    read.catch(() => {});
-    pending.push(read);
-  };
-  try {
-    for (let i = 0; i < depth; i++) issue();
-    while (pending.length > 0) {
-      const chunk = await (pending.shift() as Promise<Uint8Array>);
-      yield chunk;
-      // The consumer is done with `chunk`: its buffer takes the next read.
-      issue();
-    }
-  } finally {
-    await Promise.allSettled(pending);
-  }
+  return readRangesAhead(device, clusterReads(geometry, clusters, size), IO_CHUNK);
 }
 
 /**
