@@ -28,7 +28,7 @@ export interface ChangedSettings {
 
 export async function readSettingsOnCard(disk: BlockDevice): Promise<CardSettings> {
   const partition = await keydiskPartition(disk);
-  return readCardSettings(partition ? partition.device : await readKeydiskFromCard(disk));
+  return readCardSettings(partition ? partition.device : await readKeydiskFromCard(disk, null));
 }
 
 export async function changeSettingsOnCard(
@@ -41,7 +41,7 @@ export async function changeSettingsOnCard(
     const inPlace = await writeCardSettings(partition.device, changes);
     return { file: inPlace.file, changes: inPlace.changes, text: inPlace.text, warnings: inPlace.warnings };
   }
-  const written = await writeCardSettings(await readKeydiskFromCard(disk), changes);
+  const written = await writeCardSettings(await readKeydiskFromCard(disk, null), changes);
   if (written.changes.length > 0 && written.image) {
     await putKeydiskOnCard(disk, written.image, { replace: true, ...options });
   }

@@ -234,8 +234,12 @@ export async function createKeydiskOnCard(
  * The card's keydisk, whole: kd.img, or the filesystem in the ASTKD partition (as many bytes as it covers).
  * For keydisks read into memory (settings, the app's views); `exportKeydisk` streams a large partition.
  */
-export async function readKeydiskFromCard(disk: BlockDevice): Promise<Uint8Array> {
-  const partition = await keydiskPartition(disk);
+export async function readKeydiskFromCard(
+  disk: BlockDevice,
+  /** What keydiskPartition said, when the caller has asked already: not asked again. */
+  found?: KeydiskPartition | null,
+): Promise<Uint8Array> {
+  const partition = found === undefined ? await keydiskPartition(disk) : found;
   if (partition) return partition.device.read(0, await partitionKeydiskBytes(partition));
   const { volume } = await openCardVolume(disk, { readOnly: true });
   try {
@@ -272,7 +276,7 @@ export async function saveKeydisk(data: Uint8Array, path: string, overwrite = fa
 export async function exportKeydisk(disk: BlockDevice, path: string, overwrite = false): Promise<number> {
   const partition = await keydiskPartition(disk);
   if (!partition) {
-    const data = await readKeydiskFromCard(disk);
+    const data = await readKeydiskFromCard(disk, null);
     await saveKeydisk(data, path, overwrite);
     return data.length;
   }
