@@ -10,6 +10,7 @@ import { LOADER_ASSETS, loaderAssets } from '../fixtures/make-card.js';
 
 interface Manifest {
   kernelRelease: string;
+  compression: 'zstd' | 'xz' | 'gzip';
   files: Record<string, { bytes: number; sha256: string }>;
   packages: { name: string; version: string; sha256: string }[];
   libraries: string[];
@@ -25,12 +26,16 @@ beforeAll(() => {
   manifest = JSON.parse(readFileSync(join(LOADER_ASSETS, 'manifest.json'), 'utf8')) as Manifest;
   rmSync(unpacked, { recursive: true, force: true });
   mkdirSync(unpacked, { recursive: true });
-  execFileSync('sh', ['-c', `xz -dc "$1" | cpio -id --quiet`, 'unpack', join(LOADER_ASSETS, 'loader.img')], {
-    cwd: unpacked,
-  });
+  execFileSync(
+    'sh',
+    ['-c', '$0 -dc "$1" | cpio -id --quiet', manifest.compression, join(LOADER_ASSETS, 'loader.img')],
+    {
+      cwd: unpacked,
+    },
+  );
   entries = execFileSync(
     'sh',
-    ['-c', 'xz -dc "$1" | cpio -t --quiet', 'list', join(LOADER_ASSETS, 'loader.img')],
+    ['-c', '$0 -dc "$1" | cpio -t --quiet', manifest.compression, join(LOADER_ASSETS, 'loader.img')],
     {
       encoding: 'utf8',
     },
