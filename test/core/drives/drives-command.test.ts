@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ASTCARD_CLI } from '../../../scripts/lib/cli-bundle.mjs';
 
