@@ -61,6 +61,9 @@ function checkEntry(entry: BootEntry): void {
   if (entry.initrd !== null) checkWord(entry.initrd, 'the initrd');
   if (/[\r\n]/.test(entry.append))
     throw new PolicyError('invalid-option', 'an APPEND line cannot contain a line break');
+  // SYSLINUX reads `APPEND -` as "no options at all", so a lone "-" would not reach the kernel.
+  if (entry.append.trim() === '-')
+    throw new PolicyError('invalid-option', 'an APPEND line of just "-" means no options to SYSLINUX');
   if (/(^|\s)initrd=/i.test(entry.append))
     throw new PolicyError('invalid-option', 'initrd= belongs in the entry’s initrd, not in its APPEND line');
 }

@@ -25,7 +25,11 @@ const entry = fc.record({
     fc.array(path, { minLength: 1, maxLength: 2 }).map((paths) => paths.join(',')),
     { nil: null },
   ),
-  append: fc.array(option, { maxLength: 6 }).map((options) => options.join(' ')),
+  // A lone "-" is SYSLINUX's "no options"; the renderer refuses it (tested below).
+  append: fc
+    .array(option, { maxLength: 6 })
+    .map((options) => options.join(' '))
+    .filter((append) => append !== '-'),
 });
 const menu: fc.Arbitrary<BootMenu> = fc
   .record({
@@ -191,6 +195,7 @@ describe('the boot menu and its two renderings', () => {
     expect(() => renderEfiConfig(bad({ kernel: 'my kernel' }))).toThrow(/kernel/);
     expect(() => renderBiosConfig(bad({ append: 'quiet initrd=other.img' }))).toThrow(/initrd=/);
     expect(() => renderEfiConfig(bad({ append: 'a\nLABEL evil' }))).toThrow(/line break/);
+    expect(() => renderBiosConfig(bad({ append: '-' }))).toThrow(/just "-"/);
     expect(() => renderBiosConfig({ ...m, defaultLabel: 'nothing' })).toThrow(/default label/);
     expect(readBootMenu('# nothing here\nPROMPT 0\n')).toBeNull();
   });
