@@ -100,7 +100,13 @@ export class FatVolume {
     readonly readOnly: boolean,
     options: OpenFatOptions,
   ) {
-    this.parts = { device, geometry, fat, fsInfo, paths: new PathResolver(device, geometry, fat) };
+    this.parts = {
+      device,
+      geometry,
+      fat,
+      fsInfo,
+      paths: new PathResolver(device, geometry, fat, { cacheDirectories: readOnly }),
+    };
     this.checkOptions = options.temporaryOf ? { temporaryOf: options.temporaryOf } : {};
     this.checkedForWriting = options.checkBeforeWriting === false;
   }

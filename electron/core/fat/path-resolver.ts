@@ -22,20 +22,44 @@ export interface CreateTarget {
 }
 
 export class PathResolver {
+  /**
+   * Directories already read, by first cluster (0: the root), on a volume nothing writes to: like the FAT,
+   * read once when the volume opens, they are a snapshot. An inspection looks up dozens of paths, each
+   * through the root; on a writable volume every lookup reads afresh, so no write can leave a stale copy.
+   */
+  private readonly cache: Map<number, Promise<Directory>> | null;
+
   constructor(
     private readonly device: BlockDevice,
     private readonly geometry: FatGeometry,
     private readonly fat: FatTable,
-  ) {}
+    options: { cacheDirectories?: boolean } = {},
+  ) {
+    this.cache = options.cacheDirectories ? new Map() : null;
+  }
 
   root(): Promise<Directory> {
-    return Directory.loadRoot(this.device, this.geometry, this.fat);
+    return this.cached(0, () => Directory.loadRoot(this.device, this.geometry, this.fat));
   }
 
   async loadDirectory(entry: DirectoryEntry, path: string): Promise<Directory> {
-    if (entry.startCluster === 0) return Directory.loadRoot(this.device, this.geometry, this.fat);
+    if (entry.startCluster === 0) return this.root();
     this.checkCluster(entry, path);
-    return Directory.load(this.device, this.geometry, this.fat, entry.startCluster, path);
+    return this.cached(entry.startCluster, () =>
+      Directory.load(this.device, this.geometry, this.fat, entry.startCluster, path),
+    );
+  }
+
+  private cached(cluster: number, load: () => Promise<Directory>): Promise<Directory> {
+    if (!this.cache) return load();
+    let directory = this.cache.get(cluster);
+    if (!directory) {
+      directory = load();
+      this.cache.set(cluster, directory);
+      // A failed read is not remembered: the next lookup tries again and reports its own error.
+      directory.catch(() => this.cache?.delete(cluster));
+    }
+    return directory;
   }
 
   checkCluster(entry: DirectoryEntry, path: string): void {
@@ -51,14 +75,14 @@ export class PathResolver {
 
   async directoryAt(path: string): Promise<Directory> {
     const { entry } = await this.locate(path);
-    if (!entry) return Directory.loadRoot(this.device, this.geometry, this.fat);
+    if (!entry) return this.root();
     if (!(entry.attributes & ATTR.directory)) throw new FatError('not-a-directory', path);
     return this.loadDirectory(entry, path);
   }
 
   async locate(path: string): Promise<Located> {
     const segments = splitPath(path);
-    let directory = await Directory.loadRoot(this.device, this.geometry, this.fat);
+    let directory = await this.root();
     let parent: Directory | undefined;
     let entry: DirectoryEntry | undefined;
     const canonical: string[] = [];
@@ -101,7 +125,7 @@ export class PathResolver {
         : 0;
     if (reuse && reuse.cluster === parentCluster) parent = reuse;
     else if (parentEntry) parent = await this.loadDirectory(parentEntry, segments.join('/'));
-    else parent = await Directory.loadRoot(this.device, this.geometry, this.fat);
+    else parent = await this.root();
     return { parent, entry: findEntry(parent, name), name, canonicalParent: canonical };
   }
 }

@@ -3,8 +3,11 @@ import { FatError, openFat } from '../fat/index.js';
 import { ATTRIBUTE, type SyslinuxVolumeAccess } from './volume-access.js';
 
 /** The installer's view of a volume, backed by our FAT implementation. */
-export async function openFatVolumeAccess(device: BlockDevice): Promise<SyslinuxVolumeAccess> {
-  const volume = await openFat(device);
+export async function openFatVolumeAccess(
+  device: BlockDevice,
+  options: { readOnly?: boolean } = {},
+): Promise<SyslinuxVolumeAccess> {
+  const volume = await openFat(device, { readOnly: options.readOnly ?? false });
   return {
     async writeFile(path, data, { contiguous, attributes }) {
       const options = {

@@ -100,7 +100,8 @@ export async function inspectSyslinux(
     }
   }
 
-  const fs = await (options.openVolume ?? openFatVolumeAccess)(located.volume);
+  // Inspecting only reads: a read-only volume also keeps the directories it has read (PathResolver).
+  const fs = await (options.openVolume ?? readOnlyAccess)(located.volume);
   const sys = await fs.readFile(LDLINUX_SYS);
   if (!sys) {
     problem('no-ldlinux-sys', 'ldlinux.sys is missing: the boot code has nothing to load.');
@@ -117,6 +118,10 @@ export async function inspectSyslinux(
   }
   report.bootable = report.problems.length === 0;
   return report;
+}
+
+function readOnlyAccess(device: BlockDevice): Promise<SyslinuxVolumeAccess> {
+  return openFatVolumeAccess(device, { readOnly: true });
 }
 
 async function checkLdlinuxSys(
