@@ -9,6 +9,7 @@ import { renderBiosConfig, renderEfiConfig } from '../../../shared/boot-menu.js'
 import type { LoaderOptions } from '../../../shared/loader-config.js';
 import { bootMenuFromSettings } from '../../../shared/syslinux-config.js';
 import type { BlockDevice } from '../block/block-device.js';
+import { DeferredFlushView } from '../block/deferred-flush-view.js';
 import { formatFat } from '../fat/format.js';
 import {
   DEFAULT_FIRST_LBA,
@@ -122,7 +123,26 @@ function ext2Partitions(sizes: AstlinuxPartitionSizes): Array<{ label: string; s
   );
 }
 
+/**
+ * Erases `disk` and makes it a card. The file system's write barriers wait until the end (see
+ * DeferredFlushView): nothing on a card being prepared is worth keeping through a cut, and a read-back
+ * still reads what the medium holds. Every write is durable when this returns, or has been tried to be
+ * when it throws.
+ */
 export async function prepareCard(disk: BlockDevice, options: PrepareOptions): Promise<PrepareResult> {
+  const card = new DeferredFlushView(disk);
+  let result: PrepareResult;
+  try {
+    result = await prepareFromNothing(card, options);
+  } catch (error) {
+    await card.flushNow().catch(() => {});
+    throw error;
+  }
+  await card.flushNow();
+  return result;
+}
+
+async function prepareFromNothing(disk: BlockDevice, options: PrepareOptions): Promise<PrepareResult> {
   const layout = options.layout ?? 'mbr';
   const { onProgress, signal } = options;
   const seen = new Set<string>();
