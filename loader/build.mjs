@@ -38,6 +38,8 @@ const projectRoot = resolve(here, '..');
 export const PLAN_IN_INITRAMFS = 'usr/share/astcard/astcard-plan.js';
 /** The signature check (Ed25519), a bundle of its own: the init runs it only on a card that trusts keys. */
 export const SIGNATURES_IN_INITRAMFS = 'usr/share/astcard/astcard-signatures.js';
+/** The options reader, the first mujs start of every boot (a bundle of only the option parser). */
+export const OPTIONS_IN_INITRAMFS = 'usr/share/astcard/astcard-options.js';
 export const INITRAMFS_GOAL_BYTES = 6 * 1024 * 1024;
 
 function sha256(file) {
@@ -75,11 +77,18 @@ function planBundle(explicit) {
  * beside that file, which must then come from the same build).
  */
 function signaturesBundle(planFile) {
-  const bundle = join(dirname(planFile), 'astcard-signatures.js');
+  return besidePlan(planFile, 'astcard-signatures.js', 'signature check');
+}
+
+/** The options reader's bundle, beside the plan bundle like the signature check's. */
+function optionsBundle(planFile) {
+  return besidePlan(planFile, 'astcard-options.js', 'options');
+}
+
+function besidePlan(planFile, name, what) {
+  const bundle = join(dirname(planFile), name);
   if (!existsSync(bundle)) {
-    throw new Error(
-      `the signature check bundle ${bundle} is missing: build it with scripts/build-shared-es5.mjs`,
-    );
+    throw new Error(`the ${what} bundle ${bundle} is missing: build it with scripts/build-shared-es5.mjs`);
   }
   return bundle;
 }
@@ -94,6 +103,7 @@ export function buildLoader(options = {}) {
   const log = options.log ?? ((line) => console.log(`build:loader: ${line}`));
   const planFile = planBundle(options.planFile && resolve(options.planFile));
   const signaturesFile = signaturesBundle(planFile);
+  const optionsFile = optionsBundle(planFile);
 
   const kernel = resolveKernelPackage();
   log(`kernel package ${kernel.package}`);
@@ -140,6 +150,7 @@ export function buildLoader(options = {}) {
   mkdirSync(dirname(join(stage, PLAN_IN_INITRAMFS)), { recursive: true });
   copyFileSync(planFile, join(stage, PLAN_IN_INITRAMFS));
   copyFileSync(signaturesFile, join(stage, SIGNATURES_IN_INITRAMFS));
+  copyFileSync(optionsFile, join(stage, OPTIONS_IN_INITRAMFS));
   // Sourced by init only when astlinux.source names a network source.
   copyExecutable(join(here, 'network.sh'), join(dirname(join(stage, PLAN_IN_INITRAMFS)), 'network.sh'));
   const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
@@ -164,6 +175,7 @@ export function buildLoader(options = {}) {
     },
     plan: { file: PLAN_IN_INITRAMFS, sha256: sha256(planFile) },
     signatures: { file: SIGNATURES_IN_INITRAMFS, sha256: sha256(signaturesFile) },
+    options: { file: OPTIONS_IN_INITRAMFS, sha256: sha256(optionsFile) },
     packages: [...used].sort().map((name) => {
       const pkg = packages.get(name);
       return { name, version: pkg.version, deb: basename(pkg.file), sha256: pkg.sha256 };

@@ -7,7 +7,8 @@
 //
 // Each bundle holds only the modules its entry reaches: mujs compiles the whole file at every start, and
 // every start is on the boot path. The plan runs at every boot, the signature check only on a card that
-// trusts keys, so the plan bundle carries no Ed25519. --library adds all of shared/ to the plan bundle (for
+// trusts keys, so the plan bundle carries no Ed25519; the options, read first at every boot, have a bundle
+// of their own (astcard-options.js) holding only the option parser. --library adds all of shared/ to the plan bundle (for
 // the tests that run the shared vectors under mujs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,9 @@ const entry = 'loader/plan/main';
 const signaturesEntry = 'loader/plan/signatures-main';
 /** The signature check's bundle: always beside the plan bundle, whatever --out names it. */
 const signaturesFile = join(dirname(outFile), 'astcard-signatures.js');
+/** The options reader, the first mujs start of every boot: beside the plan bundle too. */
+const optionsEntry = 'loader/plan/options-main';
+const optionsFile = join(dirname(outFile), 'astcard-options.js');
 const library = 'shared/index';
 const withLibrary = process.argv.includes('--library');
 
@@ -115,19 +119,19 @@ function bundle() {
   ].join('\n');
 }
 
-/** The signature check: run by the loader's init only on a card that trusts keys (loader/plan/README.md). */
-function signaturesBundle() {
+/** A bundle of one entry and what it reaches, run as `mujs <file> ...`. */
+function entryBundle(entryId, title) {
   return [
-    "// astcard-signatures.js: the loader's signature check, built by scripts/build-shared-es5.mjs from",
+    `// ${title}, built by scripts/build-shared-es5.mjs from`,
     '// shared/ and loader/plan/ (ES5, for mujs). Generated; do not edit.',
     'var astcard = (function () {',
     '  var modules = {',
-    reachable([signaturesEntry]).map(moduleText).join(',\n'),
+    reachable([entryId]).map(moduleText).join(',\n'),
     '  };',
     SHIM,
     '  return { require: requireModule };',
     '})();',
-    `astcard.require(${JSON.stringify(signaturesEntry)});`,
+    `astcard.require(${JSON.stringify(entryId)});`,
     '',
   ].join('\n');
 }
@@ -139,6 +143,12 @@ mkdirSync(dirname(outFile), { recursive: true });
 const text = bundle();
 writeFileSync(outFile, text);
 console.log(`astcard-plan: wrote ${outFile} (${text.length} bytes)`);
-const signatures = signaturesBundle();
+const signatures = entryBundle(
+  signaturesEntry,
+  "astcard-signatures.js: the loader's signature check (run only on a card that trusts keys)",
+);
 writeFileSync(signaturesFile, signatures);
 console.log(`astcard-plan: wrote ${signaturesFile} (${signatures.length} bytes)`);
+const options = entryBundle(optionsEntry, "astcard-options.js: the loader's options, read at every boot");
+writeFileSync(optionsFile, options);
+console.log(`astcard-plan: wrote ${optionsFile} (${options.length} bytes)`);

@@ -2,7 +2,7 @@
 // stays under its size goal, and its programs run from the unpacked archive with only the libraries it carries.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fixtureCache } from '../fixtures/astlinux-images.js';
@@ -70,6 +70,7 @@ describe('loader build output', () => {
       'usr/bin/mujs',
       'usr/share/astcard/astcard-plan.js',
       'usr/share/astcard/astcard-signatures.js',
+      'usr/share/astcard/astcard-options.js',
       'bin/busybox',
     ]) {
       expect(entries).toContain(path);
@@ -119,6 +120,14 @@ describe('loader build output', () => {
     expect(
       run('usr/bin/mujs', join(unpacked, 'usr/share/astcard/astcard-plan.js'), 'options', cmdline),
     ).toContain('onfail poweroff');
+    // The options reader the init starts first prints the plan's lines exactly, from a far smaller bundle.
+    const options = join(unpacked, 'usr/share/astcard/astcard-options.js');
+    expect(run('usr/bin/mujs', options, cmdline)).toBe(
+      run('usr/bin/mujs', join(unpacked, 'usr/share/astcard/astcard-plan.js'), 'options', cmdline),
+    );
+    expect(statSync(options).size * 4).toBeLessThan(
+      statSync(join(unpacked, 'usr/share/astcard/astcard-plan.js')).size,
+    );
     // The signature check runs too: a card without keys or lists has nothing signed, and the policy is off.
     const empty = join(unpacked, 'empty.test');
     execFileSync('sh', ['-c', ': > "$1"', 'w', empty]);

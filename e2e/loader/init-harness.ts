@@ -4,7 +4,7 @@
 // action log the test reads. Shared by the card-only story tests and the network-source tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { projectRoot } from '../fixtures/astlinux-images.js';
 
 export const BUSYBOX = join(projectRoot, '.cache/loader-stage/bin/busybox');
@@ -66,6 +66,11 @@ export function makeFakeRoot(root: string, spec: FakeRoot): string {
   writeFileSync(join(root, 'etc/astcard/modules.card'), 'vfat\n');
   writeFileSync(join(root, 'etc/astcard/modules.image'), 'loop\next4\n');
   copyFileSync(spec.planBundle, join(root, 'usr/share/astcard/astcard-plan.js'));
+  // The options reader is built beside the plan bundle, from the same compile.
+  copyFileSync(
+    join(dirname(spec.planBundle), 'astcard-options.js'),
+    join(root, 'usr/share/astcard/astcard-options.js'),
+  );
   if (spec.network) {
     writeFileSync(join(root, 'sys/class/net/eth0/carrier'), '1\n');
     copyFileSync(NETWORK, join(root, 'usr/share/astcard/network.sh'));

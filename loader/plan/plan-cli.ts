@@ -15,6 +15,7 @@ import { formatHandoff } from '../../shared/handoff.js';
 import { parseLoaderOptions, signaturePolicy } from '../../shared/loader-config.js';
 import { parseIndex } from '../../shared/remote-source.js';
 import { parseListing } from './listing.js';
+import { optionLines } from './options-lines.js';
 import { parseStatuses } from './signature-statuses.js';
 
 export { parseListing } from './listing.js';
@@ -203,19 +204,7 @@ function printHandoff(host: PlanHost, request: HandoffRequest): number {
 }
 
 function optionsCommand(host: PlanHost, args: readonly string[]): number {
-  const { options, problems } = parseLoaderOptions(readArgument(host, args[0] ?? ''));
-  if (options.pin !== null) host.print(`pin ${options.pin}`);
-  for (const source of options.sources) host.print(`source ${source}`);
-  if (options.ip !== null) host.print(`ip ${options.ip}`);
-  if (options.keydisk !== null) host.print(`keydisk ${options.keydisk}`);
-  if (options.card !== null) host.print(`card ${options.card}`);
-  if (options.signed !== null) host.print(`signed ${options.signed}`);
-  host.print(`rescue ${options.rescue ? 1 : 0}`);
-  host.print(`onfail ${options.onfail}`);
-  host.print(`debug ${options.debug ? 1 : 0}`);
-  host.print(`wait ${options.wait}`);
-  for (const device of options.console) host.print(`console ${device}`);
-  for (const problem of problems) host.print(`problem ${problem}`);
+  for (const line of optionLines(readArgument(host, args[0] ?? ''))) host.print(line);
   return EXIT_OK;
 }
 
