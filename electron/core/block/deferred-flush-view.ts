@@ -1,32 +1,19 @@
 import type { BlockDevice } from './block-device.js';
 
-/** The part of a drive that reads past the OS cache (see uncached-view.ts). */
-interface DirectReads {
-  readDirect(offset: number, length: number): Promise<Uint8Array>;
-}
-
 /**
  * A device whose flushes wait until the caller says the work is done (`flushNow`). The file system's
  * write barriers — data, then FAT, then directory entry, each flushed — keep a card that is cut off
  * mid-change readable; a card being prepared from nothing has nothing to keep, and a cut prepare is
- * prepared again either way, so its dozens of barriers only cost time. Two flushes still happen:
- * before any read past the cache (a read-back must see what the medium holds), and at `flushNow`.
+ * prepared again either way, so its dozens of barriers only cost time. What was written still reaches the
+ * medium before any read-back (uncachedView calls `flushNow` first) and at `flushNow`.
  */
 export class DeferredFlushView implements BlockDevice {
   private dirty = false;
   declare readonly readInto?: (offset: number, target: Uint8Array) => Promise<void>;
-  declare readonly readDirect?: (offset: number, length: number) => Promise<Uint8Array>;
 
   constructor(readonly inner: BlockDevice) {
     const readInto = inner.readInto?.bind(inner);
     if (readInto) this.readInto = readInto;
-    const direct = (inner as Partial<DirectReads>).readDirect?.bind(inner);
-    if (direct) {
-      this.readDirect = async (offset, length) => {
-        await this.flushNow();
-        return direct(offset, length);
-      };
-    }
   }
 
   get size(): number {

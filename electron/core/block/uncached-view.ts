@@ -1,5 +1,6 @@
 import type { BlockDevice } from './block-device.js';
 import { BlockDeviceError } from './block-device-error.js';
+import { DeferredFlushView } from './deferred-flush-view.js';
 import { PartitionBlockDevice } from './partition-block-device.js';
 
 /** A device that can read what the medium holds, past the OS cache (RawBlockDevice on a drive). */
@@ -17,6 +18,8 @@ function canReadDirect(device: BlockDevice): device is DirectReader {
  * the uncached parent. Image files and memory have no cache to get past: they are returned as they are.
  */
 export function uncachedView(device: BlockDevice): BlockDevice {
+  // What the medium holds includes every write made so far: flushes held back are made before a read.
+  if (device instanceof DeferredFlushView) return flushedFirst(device);
   if (device instanceof PartitionBlockDevice) {
     const parent = uncachedView(device.parent);
     return parent === device.parent ? device : new PartitionBlockDevice(parent, device.start, device.size);
@@ -32,6 +35,31 @@ export function uncachedView(device: BlockDevice): BlockDevice {
     },
     flush: async () => {},
     // The view borrows the device; whoever opened the device closes it.
+    close: async () => {},
+  };
+}
+
+function flushedFirst(device: DeferredFlushView): BlockDevice {
+  const past = uncachedView(device.inner);
+  const readInto = past.readInto?.bind(past);
+  return {
+    name: device.name,
+    size: device.size,
+    sectorSize: device.sectorSize,
+    read: async (offset, length) => {
+      await device.flushNow();
+      return past.read(offset, length);
+    },
+    ...(readInto && {
+      readInto: async (offset: number, target: Uint8Array) => {
+        await device.flushNow();
+        return readInto(offset, target);
+      },
+    }),
+    write: async () => {
+      throw new BlockDeviceError('read-only', `${device.name}: the verification view is read-only`);
+    },
+    flush: async () => {},
     close: async () => {},
   };
 }
