@@ -2,12 +2,15 @@
 /** The `astcard` command line: prepare and inspect AstLinux cards. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultAssetsDir } from '../core/card/assets.js';
 import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { createOutput, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './output.js';
 
-/** The version in the checkout's (or the installed package's) package.json: one place says it. */
-function version(): string {
+/**
+ * The version in the checkout's (or the installed package's) package.json: one place says it. The assets
+ * module that knows where that is loads only here, so `--help` and a command's start do without it.
+ */
+async function version(): Promise<string> {
+  const { defaultAssetsDir } = await import('../core/card/assets.js');
   const manifest = join(defaultAssetsDir(), '..', 'package.json');
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
@@ -43,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (name === '--version') {
-    process.stdout.write(`astcard ${version()}\n`);
+    process.stdout.write(`astcard ${await version()}\n`);
     return EXIT_OK;
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
