@@ -13,8 +13,17 @@
  * source read: there the ratio should stay near 1×.
  * Run: npx tsx bench/batch.bench.ts
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -58,14 +67,24 @@ function cardSpeed(inner: BlockDevice): BlockDevice {
 
 const work = mkdtempSync(join(tmpdir(), 'astcard-batch-bench-'));
 try {
+  // An ext2 image as the loader would mount it (a kernel in /boot), filled with random bytes: the copy
+  // must not be cheaper than a real image's, and the check before erasing must accept it.
   const makeImage = (version: string, bytes: number) => {
     const path = join(work, `AstLinux-${version}.img`);
+    const tree = join(work, `tree-${version}`);
+    mkdirSync(join(tree, 'boot'), { recursive: true });
+    copyFileSync('assets/loader/bzImage', join(tree, 'boot/bzImage'));
     const chunk = Buffer.alloc(8 * MiB);
-    writeFileSync(path, new Uint8Array(0));
-    for (let done = 0; done < bytes; done += chunk.length) {
+    const filler = join(tree, 'filler');
+    writeFileSync(filler, new Uint8Array(0));
+    for (let done = 0; done < bytes - 24 * MiB; done += chunk.length) {
       randomFillSync(chunk);
-      writeFileSync(path, chunk, { flag: 'a' });
+      writeFileSync(filler, chunk, { flag: 'a' });
     }
+    execFileSync('mke2fs', ['-q', '-F', '-t', 'ext2', '-d', tree, path, `${bytes / MiB}M`], {
+      stdio: 'pipe',
+    });
+    rmSync(tree, { recursive: true });
     const digest = createHash('sha1').update(readFileSync(path)).digest('hex');
     writeFileSync(`${path}.sha1`, `${digest}  AstLinux-${version}.img\n`);
     return path;
