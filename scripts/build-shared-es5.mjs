@@ -7,9 +7,9 @@
 //
 // Each bundle holds only the modules its entry reaches: mujs compiles the whole file at every start, and
 // every start is on the boot path. The plan runs at every boot, the signature check only on a card that
-// trusts keys, so the plan bundle carries no Ed25519; the options, read first at every boot, have a bundle
-// of their own (astcard-options.js) holding only the option parser. --library adds all of shared/ to the plan bundle (for
-// the tests that run the shared vectors under mujs).
+// trusts keys, so the plan bundle carries no Ed25519; the options, read first at every boot, have a
+// bundle of their own (astcard-options.js) holding only the option parser. --library adds all of shared/
+// to the plan bundle (for the tests that run the shared vectors under mujs).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';

@@ -30,9 +30,11 @@ export class DeferredFlushView implements BlockDevice {
     return this.inner.read(offset, length);
   }
 
-  write(offset: number, data: Uint8Array): Promise<void> {
+  async write(offset: number, data: Uint8Array): Promise<void> {
     this.dirty = true;
-    return this.inner.write(offset, data);
+    await this.inner.write(offset, data);
+    // Again once it is done: a flush that began while the write was under way may not have covered it.
+    this.dirty = true;
   }
 
   /** A barrier: deferred to `flushNow`. */
