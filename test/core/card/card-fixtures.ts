@@ -95,9 +95,15 @@ export function fsckCard(card: string, layout: 'mbr' | 'superfloppy'): { status:
 
 /** A file copied out of the card by mtools. */
 export function mtoolsRead(card: string, layout: 'mbr' | 'superfloppy', name: string): Buffer {
-  const out = join(scratch('mcopy'), name);
-  execFileSync('mcopy', ['-n', '-i', mtoolsImage(card, layout), `::/${name}`, out]);
-  return readFileSync(out);
+  // Its own folder, gone again at once: callers need not remember removeScratch (many did not).
+  const dir = mkdtempSync(join(tmpdir(), 'astcard-mcopy-'));
+  try {
+    const out = join(dir, name);
+    execFileSync('mcopy', ['-n', '-i', mtoolsImage(card, layout), `::/${name}`, out]);
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Long names in the card's root, as mtools lists them. */
