@@ -25,27 +25,13 @@ export function uncachedView(device: BlockDevice): BlockDevice {
     return parent === device.parent ? device : new PartitionBlockDevice(parent, device.start, device.size);
   }
   if (!canReadDirect(device)) return device;
-  return {
-    name: device.name,
-    size: device.size,
-    sectorSize: device.sectorSize,
-    read: (offset, length) => device.readDirect(offset, length),
-    write: async () => {
-      throw new BlockDeviceError('read-only', `${device.name}: the verification view is read-only`);
-    },
-    flush: async () => {},
-    // The view borrows the device; whoever opened the device closes it.
-    close: async () => {},
-  };
+  return verificationView(device, { read: (offset, length) => device.readDirect(offset, length) });
 }
 
 function flushedFirst(device: DeferredFlushView): BlockDevice {
   const past = uncachedView(device.inner);
   const readInto = past.readInto?.bind(past);
-  return {
-    name: device.name,
-    size: device.size,
-    sectorSize: device.sectorSize,
+  return verificationView(device, {
     read: async (offset, length) => {
       await device.flushNow();
       return past.read(offset, length);
@@ -56,10 +42,24 @@ function flushedFirst(device: DeferredFlushView): BlockDevice {
         return readInto(offset, target);
       },
     }),
+  });
+}
+
+/** `device` seen through `reads` only: writes are refused, and the view borrows the device. */
+function verificationView(
+  device: BlockDevice,
+  reads: Pick<BlockDevice, 'read' | 'readInto'>,
+): BlockDevice {
+  return {
+    name: device.name,
+    size: device.size,
+    sectorSize: device.sectorSize,
+    ...reads,
     write: async () => {
       throw new BlockDeviceError('read-only', `${device.name}: the verification view is read-only`);
     },
     flush: async () => {},
+    // Whoever opened the device closes it.
     close: async () => {},
   };
 }
