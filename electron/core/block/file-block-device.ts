@@ -1,8 +1,14 @@
-import { constants } from 'node:fs';
+import { constants, readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import type { BlockDevice } from './block-device.js';
 import { BlockDeviceError, fromSystemError } from './block-device-error.js';
 import { checkRange } from './check-range.js';
+
+// Reads up to this size are made synchronously: a file system's metadata reads (a sector, a FAT, a directory)
+// come from the page cache in microseconds, and a trip through libuv's thread pool costs more than that — about
+// 10 ms over the 40 reads of an `inspect --quick`. Larger reads stay asynchronous, so reading ahead still
+// overlaps hashing.
+const SMALL_READ = 64 * 1024;
 
 export interface FileBlockDeviceOptions {
   readOnly?: boolean;
@@ -72,9 +78,12 @@ export class FileBlockDevice implements BlockDevice {
     const length = target.length;
     checkRange(this.name, this.size, offset, length);
     let done = 0;
+    const small = length <= SMALL_READ;
     try {
       while (done < length) {
-        const { bytesRead } = await handle.read(target, done, length - done, offset + done);
+        const bytesRead = small
+          ? readSync(handle.fd, target, done, length - done, offset + done)
+          : (await handle.read(target, done, length - done, offset + done)).bytesRead;
         // A sparse or short file reads as zeros past its written end.
         if (bytesRead === 0) {
           target.fill(0, done);

@@ -7,7 +7,8 @@
 const PE_MACHINE_X86_64 = 0x8664;
 const PE32_PLUS = 0x20b;
 const EFI_APPLICATION = 10;
-const SYSLINUX_AGENT = /Syslinux\/(\d+\.\d+)/;
+const SYSLINUX_AGENT = 'Syslinux/';
+const VERSION_AFTER_AGENT = /^(\d+\.\d+)/;
 
 /** True for an x86-64 UEFI application; anything else is not started by 64-bit UEFI firmware. */
 export function isX64EfiApplication(bytes: Uint8Array): boolean {
@@ -26,7 +27,18 @@ export function isX64EfiApplication(bytes: Uint8Array): boolean {
 /** The SYSLINUX version of a syslinux.efi ("6.04"), or null when the file is some other boot program. */
 export function syslinuxEfiVersion(bytes: Uint8Array): string | null {
   if (!isX64EfiApplication(bytes)) return null;
-  return SYSLINUX_AGENT.exec(new TextDecoder('latin1').decode(bytes))?.[1] ?? null;
+  // A native byte search: decoding the whole ~170 KB program to a string cost more than the rest of the check.
+  const file = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (
+    let at = file.indexOf(SYSLINUX_AGENT, 0, 'latin1');
+    at >= 0;
+    at = file.indexOf(SYSLINUX_AGENT, at + 1, 'latin1')
+  ) {
+    const start = at + SYSLINUX_AGENT.length;
+    const version = VERSION_AFTER_AGENT.exec(file.toString('latin1', start, start + 16))?.[1];
+    if (version) return version;
+  }
+  return null;
 }
 
 /** True for an x86-64 ELF64 module, which is what SYSLINUX's efi64 ldlinux.e64 is. */

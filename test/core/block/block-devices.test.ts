@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BlockDevice } from '../../../electron/core/block/block-device.js';
@@ -55,6 +55,35 @@ describe('FileBlockDevice', () => {
     ).toBe(true);
     await again.close();
     await expect(again.read(0, 1)).rejects.toEqual(code('closed'));
+  });
+
+  it('reads small (synchronous) and large ranges alike, zeros past a shortened end, and reports errors', async () => {
+    const path = join(temp.dir, 'short.img');
+    const data = pseudoRandomBytes(512 * 1024, 2);
+    writeFileSync(path, data);
+    const device = await FileBlockDevice.open(path, { readOnly: true });
+    expect(Buffer.from(await device.read(1000, 4096)).equals(Buffer.from(data.subarray(1000, 5096)))).toBe(
+      true,
+    );
+    expect(Buffer.from(await device.read(7, 300_000)).equals(Buffer.from(data.subarray(7, 300_007)))).toBe(
+      true,
+    );
+    // The file shrinks under an open device: what is gone reads as zeros, at either size.
+    truncateSync(path, 100_000);
+    const small = await device.read(99_000, 2000);
+    expect(Buffer.from(small.subarray(0, 1000)).equals(Buffer.from(data.subarray(99_000, 100_000)))).toBe(
+      true,
+    );
+    expect(small.subarray(1000).every((byte) => byte === 0)).toBe(true);
+    const large = await device.read(50_000, 200_000);
+    expect(large.subarray(50_000).every((byte) => byte === 0)).toBe(true);
+    await device.close();
+    const folder = await FileBlockDevice.open(temp.dir, { readOnly: true });
+    await expect(folder.read(0, 512)).rejects.toEqual(expect.objectContaining({ name: 'BlockDeviceError' }));
+    await expect(folder.read(0, 128 * 1024)).rejects.toEqual(
+      expect.objectContaining({ name: 'BlockDeviceError' }),
+    );
+    await folder.close();
   });
 
   it('read-only opens refuse writes; missing files are not-found', async () => {
