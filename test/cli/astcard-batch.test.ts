@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
@@ -90,6 +90,51 @@ describe('astcard batch', () => {
     expect(own.status, own.stderr).toBe(1);
     expect(own.stderr).toMatch(/is also one of the sources/);
     expect(readFileSync(image).equals(before)).toBe(true);
+  }, 120_000);
+
+  it('with --yes replaces a file only with a card that was written and verified', async () => {
+    const kept = join(dir, 'replaced.img');
+    const fresh = join(dir, 'fresh.img');
+    writeFileSync(kept, 'a file someone needs\n');
+    const broken = join(dir, 'broken', 'AstLinux-1.7.0.img');
+    mkdirSync(join(dir, 'broken'), { recursive: true });
+    writeFileSync(broken, Buffer.alloc(256 * 1024, 0x5a));
+    const leftovers = () => readdirSync(dir).filter((name) => name.includes('astcard-new'));
+    const failed = await astcard([
+      'batch',
+      kept,
+      fresh,
+      '--size',
+      '40M',
+      '--image',
+      broken,
+      '--report',
+      join(dir, 'r3'),
+      '--yes',
+    ]);
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(statSync(kept).size).toBe('a file someone needs\n'.length);
+    expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
+    expect(existsSync(fresh)).toBe(false);
+    expect(leftovers()).toEqual([]);
+
+    const replaced = await astcard([
+      'batch',
+      kept,
+      '--size',
+      '40M',
+      '--image',
+      image,
+      '--report',
+      join(dir, 'r4'),
+      '--yes',
+    ]);
+    expect(replaced.status, replaced.stderr).toBe(0);
+    expect(fsckCard(kept, 'mbr').status).toBe(0);
+    expect((await inspectImageFile(kept)).boot?.version).toBe('1.6.0');
+    // The report names the file the user gave, not the name the card was made under.
+    expect(readFileSync(join(dir, 'r4', 'batch-report.csv'), 'utf8')).toContain(kept);
+    expect(leftovers()).toEqual([]);
   }, 120_000);
 
   it('prepares three new card images with their own keydisks and writes the report', async () => {

@@ -6,8 +6,16 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASTCARD_CLI } from '../../scripts/lib/cli-bundle.mjs';
 import {
@@ -84,7 +92,7 @@ describe('astcard prepare --size', () => {
     }
   });
 
-  it('refuses to replace a file that holds something unless told so, then replaces it with --yes', () => {
+  it('refuses to replace a file that holds something unless told so; with --yes replaces it only once the card is made', () => {
     const target = join(dir, 'notes.img');
     writeFileSync(target, 'a file the user still wants\n');
     const refused = astcard('prepare', target, '--size', '64M', '--image', source);
@@ -94,8 +102,22 @@ describe('astcard prepare --size', () => {
     );
     expect(readFileSync(target, 'utf8')).toBe('a file the user still wants\n');
 
+    // --yes with an image the check refuses: nothing is written, so the file is still what it was.
+    const broken = join(dir, 'broken', 'AstLinux-3.1.0.img');
+    mkdirSync(dirname(broken), { recursive: true });
+    writeFileSync(broken, Buffer.alloc(256 * 1024, 0x5a));
+    chmodSync(target, 0o600);
+    const failed = astcard('prepare', target, '--size', '64M', '--image', broken, '--yes');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/AstLinux-3\.1\.0\.img cannot boot: .*Nothing was written\./);
+    // Compared by digest: a 64 MiB card image in its place must fail readably, not as a giant diff.
+    expect(sha1(target)).toBe(createHash('sha1').update('a file the user still wants\n').digest('hex'));
+    expect(readdirSync(dir).filter((name) => name.includes('astcard-new'))).toEqual([]);
+
     const replaced = astcard('prepare', target, '--size', '64M', '--image', source, '--yes');
     expect(replaced.status, replaced.stderr).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.includes('astcard-new'))).toEqual([]);
     expect(fsckCard(target, 'mbr').status).toBe(0);
     expect(mtoolsNames(target, 'mbr')).toContain('AstLinux-3.0.0.img');
     expect(sha1(source)).toBe(sourceHash);

@@ -11,7 +11,7 @@ import { createKeydiskImage } from '../../core/card/keydisk.js';
 import { stageImages } from '../../core/card/stage-images.js';
 import { targetKind } from '../../core/card/target.js';
 import { DriveWatcher } from '../../core/drives/drive-watcher.js';
-import { createCardImage } from '../../core/writer/run-job.js';
+import { type NewCardImage, newCardImage } from '../../core/writer/run-job.js';
 import { formatBytes, UsageError } from '../output.js';
 import { ABOUT } from './about.js';
 import { createBatchBoard } from './batch-board.js';
@@ -71,66 +71,75 @@ export const batch: Command = {
     const sources = [...values.image, values['keydisk-template'], values.csv].filter(
       (source): source is string => typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source),
     );
-    const targets = station ? [] : await batchTargets(positionals, values, sources);
-    const images = await stageImages(values.image, { signal, onProgress: progressTo(out) });
-    const board = createBatchBoard(
-      {
-        write: (text) => {
-          if (!out.json) process.stderr.write(text);
-        },
-        tty: process.stderr.isTTY === true,
-        ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
-      },
-      { describe: (status) => `${status.slot}: ${status.record ? describe(status.record) : status.state}` },
-    );
-    let records: CardRecord[];
+    // New card images: each is kept once its card is written and verified; any other ending discards it.
+    const newImages: { path: string; image: NewCardImage }[] = [];
+    let records: CardRecord[] = [];
     try {
-      const options = {
-        batch: values.name ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-        images: images.paths,
-        keydisk,
-        report: await BatchReport.open(values.report),
-        signal,
-        onStatus: (status: CardStatus) => board.update(status),
-      };
-      if (station) {
-        const rules = {
-          ...(station.minBytes === undefined ? {} : { minBytes: station.minBytes }),
-          ...(station.maxBytes === undefined ? {} : { maxBytes: station.maxBytes }),
-        };
-        const arrivals = station.watch
-          ? watchFolderTargets(station.watch, { signal })
-          : driveArrivals(new DriveWatcher(), {
-              rules: {
-                ...rules,
-                ...(values['only-empty'] ? { onlyEmpty: true } : {}),
-                ...(values['only-astlinux'] ? { onlyAstlinux: true } : {}),
-              },
-              context: { platform: process.platform as 'linux' | 'darwin' | 'win32' },
-              onRejected: (drive, reason) => board.say(`skipped ${drive.device}: ${reason}`),
-              // The writer unmounts a card the desktop mounted when it takes the card: it may, we may not.
-              unmount: async () => {},
-              signal,
-            });
-        board.say(`Station: waiting for ${station.count} card${station.count === 1 ? '' : 's'}…`);
-        let last = '';
-        records = await runStation(arrivals, {
-          ...options,
-          count: station.count,
-          arrivals: { drives: station.watch === undefined, ...rules },
-          onRejected: (target, reason) => board.say(`skipped ${target.target}: ${reason}`),
-          onStation: (status) => {
-            const line = `${status.done}/${status.count} done, ${status.failed} failed`;
-            if (line !== last) board.say(line);
-            last = line;
+      const targets = station ? [] : await batchTargets(positionals, values, sources, newImages);
+      const images = await stageImages(values.image, { signal, onProgress: progressTo(out) });
+      const board = createBatchBoard(
+        {
+          write: (text) => {
+            if (!out.json) process.stderr.write(text);
           },
-        });
-      } else {
-        records = await runBatch(targets, options);
+          tty: process.stderr.isTTY === true,
+          ...(process.stderr.columns ? { columns: process.stderr.columns } : {}),
+        },
+        { describe: (status) => `${status.slot}: ${status.record ? describe(status.record) : status.state}` },
+      );
+      try {
+        const options = {
+          batch: values.name ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+          images: images.paths,
+          keydisk,
+          report: await BatchReport.open(values.report),
+          signal,
+          onStatus: (status: CardStatus) => board.update(status),
+        };
+        if (station) {
+          const rules = {
+            ...(station.minBytes === undefined ? {} : { minBytes: station.minBytes }),
+            ...(station.maxBytes === undefined ? {} : { maxBytes: station.maxBytes }),
+          };
+          const arrivals = station.watch
+            ? watchFolderTargets(station.watch, { signal })
+            : driveArrivals(new DriveWatcher(), {
+                rules: {
+                  ...rules,
+                  ...(values['only-empty'] ? { onlyEmpty: true } : {}),
+                  ...(values['only-astlinux'] ? { onlyAstlinux: true } : {}),
+                },
+                context: { platform: process.platform as 'linux' | 'darwin' | 'win32' },
+                onRejected: (drive, reason) => board.say(`skipped ${drive.device}: ${reason}`),
+                // The writer unmounts a card the desktop mounted when it takes the card: it may, we may not.
+                unmount: async () => {},
+                signal,
+              });
+          board.say(`Station: waiting for ${station.count} card${station.count === 1 ? '' : 's'}…`);
+          let last = '';
+          records = await runStation(arrivals, {
+            ...options,
+            count: station.count,
+            arrivals: { drives: station.watch === undefined, ...rules },
+            onRejected: (target, reason) => board.say(`skipped ${target.target}: ${reason}`),
+            onStation: (status) => {
+              const line = `${status.done}/${status.count} done, ${status.failed} failed`;
+              if (line !== last) board.say(line);
+              last = line;
+            },
+          });
+        } else {
+          records = await runBatch(targets, options);
+        }
+      } finally {
+        board.close();
+        await images.cleanup();
       }
     } finally {
-      board.close();
-      await images.cleanup();
+      for (const { path, image } of newImages) {
+        const made = records.find((record) => record.target === path);
+        await (made?.verified ? image.keep() : image.discard());
+      }
     }
     const failed = records.filter((record) => !record.verified).length;
     out.result({ report: values.report, cards: records }, () => [
@@ -168,9 +177,14 @@ function stationArguments(values: BatchValues) {
 
 /**
  * The named targets: drives only with --yes; card images of --size made new, replacing a file with contents
- * only with --yes and never one the batch reads from.
+ * only with --yes, only once its card has been written and verified, and never one the batch reads from.
  */
-async function batchTargets(paths: string[], values: BatchValues, sources: string[]): Promise<BatchTarget[]> {
+async function batchTargets(
+  paths: string[],
+  values: BatchValues,
+  sources: string[],
+  images: { path: string; image: NewCardImage }[],
+): Promise<BatchTarget[]> {
   const createSize = values.size === undefined ? undefined : parseSize(values.size);
   const targets: BatchTarget[] = [];
   for (const [index, path] of paths.entries()) {
@@ -179,12 +193,16 @@ async function batchTargets(paths: string[], values: BatchValues, sources: strin
       throw new UsageError(`${path} is a drive: everything on it will be erased. Add --yes to go ahead.`);
     if (kind === 'missing' && createSize === undefined)
       throw new UsageError(`${path} does not exist; give --size to create new card images.`);
+    let device: string | undefined;
     if (kind !== 'block-device' && createSize !== undefined) {
-      await createCardImage(path, { size: createSize, replace: Boolean(values.yes) }, sources);
+      const image = await newCardImage(path, { size: createSize, replace: Boolean(values.yes) }, sources);
+      images.push({ path, image });
+      if (image.device !== path) device = image.device;
     }
     targets.push({
       slot: `${index + 1}`,
       target: path,
+      ...(device ? { device } : {}),
       model: kind === 'block-device' ? null : 'image file',
       serial: kind === 'block-device' ? null : basename(path),
     });

@@ -30,6 +30,8 @@ export interface BatchTarget {
   slot: string;
   /** Its path: an image file or a drive. */
   target: string;
+  /** Where the writer writes, when not at `target`: a new card image made beside the file it will replace. */
+  device?: string;
   model?: string | null;
   serial?: string | null;
   /** Who the card was when it was chosen or inserted; read when the batch starts if not given. */
@@ -67,7 +69,7 @@ export async function runBatch(targets: BatchTarget[], options: BatchOptions): P
   const read = await Promise.all(
     targets.map(async (target) => {
       try {
-        return { identity: target.identity ?? (await readIdentity(target.target)) };
+        return { identity: target.identity ?? (await readIdentity(target.device ?? target.target)) };
       } catch (error) {
         return { error: errorData(error) };
       }
@@ -95,7 +97,7 @@ export async function runBatch(targets: BatchTarget[], options: BatchOptions): P
 
 /** A card of a batch as the writer takes it: the identity it had when chosen, confirmed by starting. */
 export function cardTarget(target: BatchTarget, identity: DriveIdentity): CardTarget {
-  return { device: target.target, identity, confirmed: true, eject: false };
+  return { device: target.device ?? target.target, identity, confirmed: true, eject: false };
 }
 
 export interface WriterCard {

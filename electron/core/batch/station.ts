@@ -73,7 +73,7 @@ export async function runStation(
     let slot: number;
     let identity: Awaited<ReturnType<typeof readIdentity>>;
     try {
-      identity = target.identity ?? (await readIdentity(target.target));
+      identity = target.identity ?? (await readIdentity(target.device ?? target.target));
       slot = await writer.admit(cardTarget(target, identity));
     } catch (error) {
       const { message, detail } = errorData(error);

@@ -2,18 +2,24 @@
  * `runJob`: one job on one card, the way the app, the CLI and the batch all change a card — in this
  * process for an image file, through the privileged helper for a drive (see session.ts), with the same
  * checks either way. A new card image is created here first when asked, never over a file the user did not
- * say may go, and never over one of the job's own sources.
+ * say may go, never over one of the job's own sources, and over a file that may go only once the job has
+ * succeeded.
  */
-import { lstat, realpath, rm, stat } from 'node:fs/promises';
+import { chmod, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { FileBlockDevice } from '../block/file-block-device.js';
+import { lockCard } from '../card/card-lock.js';
 import type { Progress } from '../card/progress.js';
 import { DriveError } from '../drives/drive-error.js';
-import { type DriveIdentity, readIdentity } from '../drives/identity.js';
+import { assertSameIdentity, type DriveIdentity, readIdentity } from '../drives/identity.js';
 import type { Executed } from './execute.js';
 import { type JobResult, jobSourcePaths } from './jobs.js';
 import type { SingleJob } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
 import { type CardTarget, openWriterSession, type SessionOptions } from './session.js';
+
+/** The name a replacing card image is made under, beside the file it replaces (hidden, with the process id). */
+const NEW_IMAGE_SUFFIX = '.astcard-new';
 
 export interface RunJobOptions extends Omit<SessionOptions, 'station'> {
   onProgress?: (progress: Progress) => void;
@@ -21,7 +27,7 @@ export interface RunJobOptions extends Omit<SessionOptions, 'station'> {
   signal?: AbortSignal;
   /**
    * Make the target a new card image of `size` bytes first (sparse). An existing file is only replaced
-   * when `replace` says so; a file that is one of the job's sources never is.
+   * when `replace` says so, and only when the job succeeds; a file that is one of the job's sources never is.
    */
   create?: { size: number; replace?: boolean };
 }
@@ -34,42 +40,98 @@ export async function runJob<J extends SingleJob>(
   job: J,
   options: RunJobOptions = {},
 ): Promise<Executed<JobResult<J>>> {
-  // A card image this run brings into being goes again if the job fails: a refused or broken new image
-  // is nothing the user had, and left behind it would only block the retry ("already exists").
-  const madeNew = options.create !== undefined && !(await exists(target.device));
-  if (options.create) await createCardImage(target.device, options.create, jobSourcePaths(job));
+  if (!options.create) return runOnTarget(target, job, options);
+  if (target.identity) await assertSameIdentity(target.identity);
+  const image = await newCardImage(target.device, options.create, jobSourcePaths(job));
   try {
-    const identity = target.identity ?? (await readIdentity(target.device));
-    const session = await openWriterSession([{ ...target, identity }], options);
-    try {
-      return await session.run(0, job, {
-        ...(options.onStep ? { onStep: (_card, step) => options.onStep?.(step) } : {}),
-        ...(options.onProgress ? { onProgress: (_card, progress) => options.onProgress?.(progress) } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    } finally {
-      await session.close();
-    }
+    const { identity: _chosen, ...rest } = target;
+    const executed = await runOnTarget({ ...rest, device: image.device }, job, options);
+    await image.keep();
+    return executed;
   } catch (error) {
-    if (madeNew) await rm(target.device, { force: true });
+    await image.discard();
     throw error;
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
+/** A new card image being made for a job; `keep` or `discard` it when the job has ended. */
+export interface NewCardImage {
+  /** Where the job writes: the path itself, or a new file beside the file it is to replace. */
+  readonly device: string;
+  /** The job succeeded: the new image takes the path (renamed over a file it replaces). */
+  keep(): Promise<void>;
+  /** The job failed: the new image goes, and a file it was to replace stays as it was. */
+  discard(): Promise<void>;
 }
 
-export async function createCardImage(
+/**
+ * Makes a new card image of `create.size` for `path`, after `checkNewCardImage`. A path with nothing there
+ * gets it directly, and loses it again when the job fails: a refused or broken new image is nothing the user
+ * had, and left behind it would only block the retry ("already exists"). A file the user said may go is
+ * replaced only once the job has succeeded: the image is made beside it and renamed over it, so a refused
+ * source, a failed write or an interruption leaves the old file as it was. The old file is locked meanwhile,
+ * so no other astcard starts on what is about to go.
+ */
+export async function newCardImage(
   path: string,
   create: NonNullable<RunJobOptions['create']>,
   sources: string[],
-): Promise<void> {
+): Promise<NewCardImage> {
   await checkNewCardImage(path, create, sources);
-  const disk = await FileBlockDevice.create(path, create.size);
+  const existing = await realpath(path).catch(() => null);
+  if (existing === null) {
+    await createFileImage(path, create.size);
+    return { device: path, keep: async () => {}, discard: () => rm(path, { force: true }) };
+  }
+  const lock = await lockCard(existing, 'replacing it with a new card image');
+  const device = join(dirname(existing), `.${basename(existing)}.${process.pid}${NEW_IMAGE_SUFFIX}`);
+  try {
+    await createFileImage(device, create.size);
+    await chmod(device, (await stat(existing)).mode & 0o7777);
+  } catch (error) {
+    await rm(device, { force: true });
+    await lock.release();
+    throw error;
+  }
+  return {
+    device,
+    keep: async () => {
+      try {
+        await rename(device, existing);
+      } finally {
+        await lock.release();
+      }
+    },
+    discard: async () => {
+      try {
+        await rm(device, { force: true });
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+async function runOnTarget<J extends SingleJob>(
+  target: JobTarget,
+  job: J,
+  options: RunJobOptions,
+): Promise<Executed<JobResult<J>>> {
+  const identity = target.identity ?? (await readIdentity(target.device));
+  const session = await openWriterSession([{ ...target, identity }], options);
+  try {
+    return await session.run(0, job, {
+      ...(options.onStep ? { onStep: (_card, step) => options.onStep?.(step) } : {}),
+      ...(options.onProgress ? { onProgress: (_card, progress) => options.onProgress?.(progress) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+async function createFileImage(path: string, size: number): Promise<void> {
+  const disk = await FileBlockDevice.create(path, size);
   await disk.close();
 }
 
