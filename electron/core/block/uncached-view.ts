@@ -46,10 +46,7 @@ function flushedFirst(device: DeferredFlushView): BlockDevice {
 }
 
 /** `device` seen through `reads` only: writes are refused, and the view borrows the device. */
-function verificationView(
-  device: BlockDevice,
-  reads: Pick<BlockDevice, 'read' | 'readInto'>,
-): BlockDevice {
+function verificationView(device: BlockDevice, reads: Pick<BlockDevice, 'read' | 'readInto'>): BlockDevice {
   return {
     name: device.name,
     size: device.size,
