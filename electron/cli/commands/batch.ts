@@ -136,10 +136,7 @@ export const batch: Command = {
         await images.cleanup();
       }
     } finally {
-      for (const { path, image } of newImages) {
-        const made = records.find((record) => record.target === path);
-        await (made?.verified ? image.keep() : image.discard());
-      }
+      await settleNewImages(newImages, records);
     }
     const failed = records.filter((record) => !record.verified).length;
     out.result({ report: values.report, cards: records }, () => [
@@ -208,6 +205,16 @@ async function batchTargets(
     });
   }
   return targets;
+}
+
+/** Keeps each new card image whose card was verified and discards the rest, all of them even when one fails. */
+async function settleNewImages(images: { path: string; image: NewCardImage }[], records: CardRecord[]) {
+  const failures: unknown[] = [];
+  for (const { path, image } of images) {
+    const made = records.find((record) => record.target === path);
+    await (made?.verified ? image.keep() : image.discard()).catch((error: unknown) => failures.push(error));
+  }
+  if (failures.length > 0) throw failures[0];
 }
 
 function describe(record: CardRecord): string {

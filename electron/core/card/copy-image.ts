@@ -93,8 +93,11 @@ export async function copyImageToCard(
   const sha256 = signedDigest && source.expected?.algo !== 'sha256' ? createHash('sha256') : null;
   const written = byteProgress(onProgress, 'write', source.size, source.name);
   let done = 0;
+  // Each piece is hashed and written before the next is asked for, so a local file's reused buffers are safe
+  // here; they read ahead themselves. Other sources are asked ahead instead.
+  const pieces = source.reusedChunks ? source.reusedChunks() : readAhead(source.chunks());
   async function* hashedSource(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source.chunks()) {
+    for await (const chunk of pieces) {
       checkCancelled(signal, cancelled);
       sha1?.update(chunk);
       fingerprint?.update(chunk);
@@ -106,7 +109,7 @@ export async function copyImageToCard(
     }
   }
   try {
-    await volume.writeFile(partial, readAhead(hashedSource()), { size: source.size });
+    await volume.writeFile(partial, hashedSource(), { size: source.size });
   } catch (error) {
     await removeIfPresent(volume, partial).catch(() => {});
     // A download aborted mid-request throws the signal's own reason: say "cancelled" like every other step.

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { type DigestAlgorithm, parseSidecar, sidecarFileName } from '../../../shared/checksums.js';
 import { parseImageName } from '../../../shared/versions.js';
 import { CardError } from './card-error.js';
+import { reusedFileChunks } from './file-chunks.js';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 /** Sidecars are one line; anything far larger is not one. */
@@ -19,6 +20,11 @@ export interface ImageSource {
   /** The signed checksum list that came with it (`<name>.sha256.sig`), copied onto the card beside it. */
   signedList?: { text: string } | null;
   chunks(): AsyncIterable<Uint8Array>;
+  /**
+   * The same bytes, read ahead into a few buffers used again and again: each piece is valid only until the
+   * next is asked for. Local files have it; a copy that hands each piece on before asking for the next uses it.
+   */
+  reusedChunks?(): AsyncIterable<Uint8Array>;
   /** Where it came from, for messages. */
   origin: string;
 }
@@ -51,6 +57,7 @@ export async function imageFromFile(path: string): Promise<ImageSource> {
     signedList: await signedListBeside(path),
     origin: path,
     chunks: () => createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Uint8Array>,
+    reusedChunks: () => reusedFileChunks(path, size),
   };
 }
 

@@ -13,6 +13,7 @@ import { parseReleaseFileName, releaseFiles } from '../../../shared/release-name
 import type { Version } from '../../../shared/versions.js';
 import { damagedArchive, damagedArchiveChunks, openArchive } from './archive-source.js';
 import { CardError } from './card-error.js';
+import { reusedFileChunks } from './file-chunks.js';
 import { expectedFromSidecar, type ImageSource, MAX_SIDECAR_BYTES } from './image-source.js';
 
 /** A release ready to go onto a card: its .run as an image source, and the files that travel with it. */
@@ -94,6 +95,7 @@ export async function releaseFromRunFile(path: string): Promise<ReleaseSource> {
       origin: runPath,
       chunks: () =>
         createReadStream(runPath, { highWaterMark: 4 * 1024 * 1024 }) as AsyncIterable<Uint8Array>,
+      reusedChunks: () => reusedFileChunks(runPath, runSize as number),
     },
     conf: await readFile(join(folder, names.runConf), 'utf8'),
     initrd: { path: join(folder, names.initrd), size: initrdSize as number },
