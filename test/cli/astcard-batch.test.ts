@@ -118,6 +118,23 @@ describe('astcard batch', () => {
     expect(existsSync(fresh)).toBe(false);
     expect(leftovers()).toEqual([]);
 
+    // One file named twice (here once through another spelling) is one card, not two.
+    const twice = await astcard([
+      'batch',
+      kept,
+      join(dir, '.', 'replaced.img'),
+      '--size',
+      '40M',
+      '--image',
+      image,
+      '--report',
+      join(dir, 'r5'),
+      '--yes',
+    ]);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/replaced\.img is named twice; give each card once\./);
+    expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
+
     const replaced = await astcard([
       'batch',
       kept,

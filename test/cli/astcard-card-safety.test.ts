@@ -8,6 +8,8 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -102,6 +104,15 @@ describe('astcard prepare --size', () => {
     );
     expect(readFileSync(target, 'utf8')).toBe('a file the user still wants\n');
 
+    // A card that cannot fit: the error names the user's file, never the name the new image was made under.
+    mkdirSync(join(dir, 'large'), { recursive: true });
+    const large = fakeImage(join(dir, 'large'), '3.2.0', 24 * 1024 * 1024);
+    const tooSmall = astcard('prepare', target, '--size', '16M', '--image', large, '--yes');
+    expect(tooSmall.status).toBe(1);
+    expect(tooSmall.stderr).toContain(`${target} is too small`);
+    expect(tooSmall.stderr).not.toContain('astcard-new');
+    expect(readFileSync(target, 'utf8')).toBe('a file the user still wants\n');
+
     // --yes with an image the check refuses: nothing is written, so the file is still what it was.
     const broken = join(dir, 'broken', 'AstLinux-3.1.0.img');
     mkdirSync(dirname(broken), { recursive: true });
@@ -121,6 +132,30 @@ describe('astcard prepare --size', () => {
     expect(fsckCard(target, 'mbr').status).toBe(0);
     expect(mtoolsNames(target, 'mbr')).toContain('AstLinux-3.0.0.img');
     expect(sha1(source)).toBe(sourceHash);
+  });
+
+  it('takes an empty file as it is, and leaves a dangling link as it was when the card cannot be made', () => {
+    const broken = join(dir, 'broken', 'AstLinux-3.1.0.img');
+    const empty = join(dir, 'placeholder.img');
+    writeFileSync(empty, '');
+    const failed = astcard('prepare', empty, '--size', '64M', '--image', broken, '--yes');
+    expect(failed.status).toBe(1);
+    expect(statSync(empty).size).toBe(0);
+    const made = astcard('prepare', empty, '--size', '64M', '--image', source);
+    expect(made.status, made.stderr).toBe(0);
+    expect(fsckCard(empty, 'mbr').status).toBe(0);
+
+    const link = join(dir, 'link.img');
+    const end = join(dir, 'link-end.img');
+    symlinkSync(end, link);
+    const refused = astcard('prepare', link, '--size', '64M', '--image', broken);
+    expect(refused.status).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(existsSync(end)).toBe(false);
+    const through = astcard('prepare', link, '--size', '64M', '--image', source);
+    expect(through.status, through.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fsckCard(end, 'mbr').status).toBe(0);
   });
 });
 

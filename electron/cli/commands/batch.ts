@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BatchTarget, type CardStatus, runBatch } from '../../core/batch/batch-job.js';
 import { BatchReport, type CardRecord, readUsedRows } from '../../core/batch/batch-report.js';
@@ -73,6 +73,8 @@ export const batch: Command = {
     );
     // New card images: each is kept once its card is written and verified; any other ending discards it.
     const newImages: { path: string; image: NewCardImage }[] = [];
+    // As each card finishes, not from the batch's result: a batch that fails later keeps what it verified.
+    const verified = new Set<string>();
     let records: CardRecord[] = [];
     try {
       const targets = station ? [] : await batchTargets(positionals, values, sources, newImages);
@@ -94,7 +96,10 @@ export const batch: Command = {
           keydisk,
           report: await BatchReport.open(values.report),
           signal,
-          onStatus: (status: CardStatus) => board.update(status),
+          onStatus: (status: CardStatus) => {
+            if (status.record?.verified) verified.add(status.target);
+            board.update(status);
+          },
         };
         if (station) {
           const rules = {
@@ -136,7 +141,7 @@ export const batch: Command = {
         await images.cleanup();
       }
     } finally {
-      await settleNewImages(newImages, records);
+      await settleNewImages(newImages, verified);
     }
     const failed = records.filter((record) => !record.verified).length;
     out.result({ report: values.report, cards: records }, () => [
@@ -184,7 +189,11 @@ async function batchTargets(
 ): Promise<BatchTarget[]> {
   const createSize = values.size === undefined ? undefined : parseSize(values.size);
   const targets: BatchTarget[] = [];
+  const named = new Set<string>();
   for (const [index, path] of paths.entries()) {
+    const card = await realpath(path).catch(() => resolve(path));
+    if (named.has(card)) throw new UsageError(`${path} is named twice; give each card once.`);
+    named.add(card);
     const kind = await targetKind(path);
     if (kind === 'block-device' && !values.yes)
       throw new UsageError(`${path} is a drive: everything on it will be erased. Add --yes to go ahead.`);
@@ -208,11 +217,12 @@ async function batchTargets(
 }
 
 /** Keeps each new card image whose card was verified and discards the rest, all of them even when one fails. */
-async function settleNewImages(images: { path: string; image: NewCardImage }[], records: CardRecord[]) {
+async function settleNewImages(images: { path: string; image: NewCardImage }[], verified: Set<string>) {
   const failures: unknown[] = [];
   for (const { path, image } of images) {
-    const made = records.find((record) => record.target === path);
-    await (made?.verified ? image.keep() : image.discard()).catch((error: unknown) => failures.push(error));
+    await (verified.has(path) ? image.keep() : image.discard()).catch((error: unknown) =>
+      failures.push(error),
+    );
   }
   if (failures.length > 0) throw failures[0];
 }

@@ -33,7 +33,7 @@ export class FileBlockDevice implements BlockDevice {
   static async create(
     path: string,
     size: number,
-    options: { sectorSize?: number } = {},
+    options: { sectorSize?: number; exclusive?: boolean } = {},
   ): Promise<FileBlockDevice> {
     const sectorSize = options.sectorSize ?? 512;
     if (!Number.isSafeInteger(size) || size <= 0 || size % sectorSize !== 0) {
@@ -44,7 +44,9 @@ export class FileBlockDevice implements BlockDevice {
     }
     let handle: FileHandle | undefined;
     try {
-      handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      // Exclusive: only a file this call brings into being, never one (or a link) already at that name.
+      const flags = options.exclusive ? constants.O_EXCL | constants.O_NOFOLLOW : constants.O_TRUNC;
+      handle = await open(path, constants.O_RDWR | constants.O_CREAT | flags, 0o644);
       await handle.truncate(size);
       return new FileBlockDevice(handle, path, size, sectorSize, false);
     } catch (error) {

@@ -94,7 +94,8 @@ export async function copyImageToCard(
   const written = byteProgress(onProgress, 'write', source.size, source.name);
   let done = 0;
   // Each piece is hashed and written before the next is asked for, so a local file's reused buffers are safe
-  // here; they read ahead themselves. Other sources are asked ahead instead.
+  // here; they read ahead themselves. Other sources are asked ahead instead, which is why `chunks()` must hand
+  // out pieces the consumer owns.
   const pieces = source.reusedChunks ? source.reusedChunks() : readAhead(source.chunks());
   async function* hashedSource(): AsyncGenerator<Uint8Array> {
     for await (const chunk of pieces) {

@@ -19,6 +19,7 @@ export interface ImageSource {
   expected: { algo: DigestAlgorithm; digest: string; sidecar: string } | null;
   /** The signed checksum list that came with it (`<name>.sha256.sig`), copied onto the card beside it. */
   signedList?: { text: string } | null;
+  /** The bytes in pieces the consumer owns: a piece stays as it is after the next is asked for. */
   chunks(): AsyncIterable<Uint8Array>;
   /**
    * The same bytes, read ahead into a few buffers used again and again: each piece is valid only until the

@@ -5,7 +5,8 @@
  * say may go, never over one of the job's own sources, and over a file that may go only once the job has
  * succeeded.
  */
-import { chmod, realpath, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, realpath, rename, rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileBlockDevice } from '../block/file-block-device.js';
 import { lockCard } from '../card/card-lock.js';
@@ -18,7 +19,7 @@ import type { SingleJob } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
 import { type CardTarget, openWriterSession, type SessionOptions } from './session.js';
 
-/** The name a replacing card image is made under, beside the file it replaces (hidden, with the process id). */
+/** The name a replacing card image is made under, beside the file it replaces (hidden, never guessed). */
 const NEW_IMAGE_SUFFIX = '.astcard-new';
 
 export interface RunJobOptions extends Omit<SessionOptions, 'station'> {
@@ -49,8 +50,9 @@ export async function runJob<J extends SingleJob>(
     await image.keep();
     return executed;
   } catch (error) {
-    await image.discard();
-    throw error;
+    // The job's own failure is the news; a new image that could not be removed as well is only logged.
+    await image.discard().catch((cleanup: unknown) => console.error(cleanup));
+    throw asUserNamed(error, image.device, target.device);
   }
 }
 
@@ -66,11 +68,11 @@ export interface NewCardImage {
 
 /**
  * Makes a new card image of `create.size` for `path`, after `checkNewCardImage`. A path with nothing there
- * gets it directly, and loses it again when the job fails: a refused or broken new image is nothing the user
- * had, and left behind it would only block the retry ("already exists"). A file the user said may go is
- * replaced only once the job has succeeded: the image is made beside it and renamed over it, so a refused
- * source, a failed write or an interruption leaves the old file as it was. The old file is locked meanwhile,
- * so no other astcard starts on what is about to go.
+ * (or an empty file: nothing to lose) gets it directly, and loses it again when the job fails: a refused or
+ * broken new image is nothing the user had, and left behind it would only block the retry ("already
+ * exists"). A file with contents the user said may go is replaced only once the job has succeeded: the
+ * image is made beside it and renamed over it, so a refused source, a failed write or an interruption leaves
+ * the old file as it was. The old file is locked meanwhile, so no other astcard starts on what is about to go.
  */
 export async function newCardImage(
   path: string,
@@ -79,37 +81,55 @@ export async function newCardImage(
 ): Promise<NewCardImage> {
   await checkNewCardImage(path, create, sources);
   const existing = await realpath(path).catch(() => null);
-  if (existing === null) {
+  const contents = existing === null ? null : await stat(existing);
+  if (existing === null || contents?.size === 0) {
     await createFileImage(path, create.size);
-    return { device: path, keep: async () => {}, discard: () => rm(path, { force: true }) };
+    // Through a link, what was made is the file at its end: that is what goes again, never the link.
+    const made = await realpath(path);
+    return {
+      device: path,
+      keep: async () => {},
+      discard: () => (existing === null ? rm(made, { force: true }) : truncate(made, 0)),
+    };
   }
   const lock = await lockCard(existing, 'replacing it with a new card image');
-  const device = join(dirname(existing), `.${basename(existing)}.${process.pid}${NEW_IMAGE_SUFFIX}`);
+  const device = join(
+    dirname(existing),
+    `.${basename(existing)}.${randomBytes(4).toString('hex')}${NEW_IMAGE_SUFFIX}`,
+  );
   try {
-    await createFileImage(device, create.size);
-    await chmod(device, (await stat(existing)).mode & 0o7777);
+    await createFileImage(device, create.size, { exclusive: true });
   } catch (error) {
-    await rm(device, { force: true });
     await lock.release();
-    throw error;
+    throw asUserNamed(error, device, path);
   }
+  const settle = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } finally {
+      await rm(device, { force: true });
+      await lock.release();
+    }
+  };
   return {
     device,
-    keep: async () => {
-      try {
+    keep: () =>
+      settle(async () => {
+        // The file locked is the one to replace: one moved there meanwhile is not the user's to lose.
+        await lock.checkStillSame('before-writing');
+        await chmod(device, (contents as { mode: number }).mode & 0o7777);
         await rename(device, existing);
-      } finally {
-        await lock.release();
-      }
-    },
-    discard: async () => {
-      try {
-        await rm(device, { force: true });
-      } finally {
-        await lock.release();
-      }
-    },
+      }),
+    discard: () => settle(async () => {}),
   };
+}
+
+/** An error naming the new image's temporary name names the user's file instead: that is what they gave. */
+function asUserNamed(error: unknown, device: string, path: string): unknown {
+  if (device !== path && error instanceof Error && error.message.includes(device)) {
+    error.message = error.message.split(device).join(path);
+  }
+  return error;
 }
 
 async function runOnTarget<J extends SingleJob>(
@@ -130,8 +150,8 @@ async function runOnTarget<J extends SingleJob>(
   }
 }
 
-async function createFileImage(path: string, size: number): Promise<void> {
-  const disk = await FileBlockDevice.create(path, size);
+async function createFileImage(path: string, size: number, options: { exclusive?: boolean } = {}) {
+  const disk = await FileBlockDevice.create(path, size, options);
   await disk.close();
 }
 
