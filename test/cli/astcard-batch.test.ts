@@ -135,6 +135,26 @@ describe('astcard batch', () => {
     expect(twice.stderr).toMatch(/replaced\.img is named twice; give each card once\./);
     expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
 
+    // A card that fails: its row names the file the user gave, not the name the new image was made under.
+    const small = await astcard([
+      'batch',
+      kept,
+      '--size',
+      '12M',
+      '--image',
+      image,
+      '--report',
+      join(dir, 'r6'),
+      '--yes',
+      '--json',
+    ]);
+    expect(small.status).toBe(1);
+    const [row] = (JSON.parse(small.stdout) as { cards: { error: string }[] }).cards;
+    expect(row?.error).toContain(`${kept} is too small`);
+    expect(readFileSync(join(dir, 'r6', 'batch-report.csv'), 'utf8')).not.toContain('astcard-new');
+    expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
+    expect(leftovers()).toEqual([]);
+
     const replaced = await astcard([
       'batch',
       kept,

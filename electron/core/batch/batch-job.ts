@@ -284,7 +284,10 @@ async function finishCard(
     record.verified = true;
   } else {
     const { message, detail } = outcome.error;
-    record.error = detail ? `${message} (${detail})` : message;
+    const said = detail ? `${message} (${detail})` : message;
+    // A new card image is made under a temporary name beside the file it replaces; the report names the file.
+    const device = started.card.target.device;
+    record.error = device ? said.split(device).join(started.card.target.target) : said;
   }
   record.endedAt = new Date().toISOString();
   const rows = options.keydisk && 'rows' in options.keydisk ? options.keydisk.rows : null;
