@@ -55,38 +55,30 @@ writeFileSync(
   'hostname,ip,gateway\nalpha,10.9.0.2,10.9.0.1\nbravo,10.9.0.3,10.9.0.1\ncharlie,10.9.0.4,10.9.0.1\ndelta,10.9.0.5,10.9.0.1\n',
 );
 
+/** `batch <cards> --size <size> --image <source> --report <report in dir>`, then `more`. */
+function batchArgs(
+  cards: string[],
+  report: string,
+  more: string[] = [],
+  size = '40M',
+  source = image,
+): string[] {
+  return ['batch', ...cards, '--size', size, '--image', source, '--report', join(dir, report), ...more];
+}
+
 describe('astcard batch', () => {
   it('never makes a new card image over a file with contents without --yes, nor ever over its own image', async () => {
     const kept = join(dir, 'kept.img');
     writeFileSync(kept, 'a file someone needs\n');
     const before = readFileSync(image);
-    const refused = await astcard([
-      'batch',
-      kept,
-      '--size',
-      '40M',
-      '--image',
-      image,
-      '--report',
-      join(dir, 'r1'),
-    ]);
+    const refused = await astcard(batchArgs([kept], 'r1'));
     expect(refused.status, refused.stderr).toBe(1);
     expect(refused.stderr).toMatch(
       /kept\.img already exists and is not empty; .*Nothing was written\. .*add --yes/,
     );
     expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
     // Even with --yes, the image the batch copies is not a card to erase.
-    const own = await astcard([
-      'batch',
-      image,
-      '--size',
-      '40M',
-      '--image',
-      image,
-      '--report',
-      join(dir, 'r2'),
-      '--yes',
-    ]);
+    const own = await astcard(batchArgs([image], 'r2', ['--yes']));
     expect(own.status, own.stderr).toBe(1);
     expect(own.stderr).toMatch(/is also one of the sources/);
     expect(readFileSync(image).equals(before)).toBe(true);
@@ -100,18 +92,7 @@ describe('astcard batch', () => {
     mkdirSync(join(dir, 'broken'), { recursive: true });
     writeFileSync(broken, Buffer.alloc(256 * 1024, 0x5a));
     const leftovers = () => readdirSync(dir).filter((name) => name.includes('astcard-new'));
-    const failed = await astcard([
-      'batch',
-      kept,
-      fresh,
-      '--size',
-      '40M',
-      '--image',
-      broken,
-      '--report',
-      join(dir, 'r3'),
-      '--yes',
-    ]);
+    const failed = await astcard(batchArgs([kept, fresh], 'r3', ['--yes'], '40M', broken));
     expect(failed.status, failed.stderr).toBe(1);
     expect(statSync(kept).size).toBe('a file someone needs\n'.length);
     expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
@@ -119,35 +100,13 @@ describe('astcard batch', () => {
     expect(leftovers()).toEqual([]);
 
     // One file named twice (here once through another spelling) is one card, not two.
-    const twice = await astcard([
-      'batch',
-      kept,
-      join(dir, '.', 'replaced.img'),
-      '--size',
-      '40M',
-      '--image',
-      image,
-      '--report',
-      join(dir, 'r5'),
-      '--yes',
-    ]);
+    const twice = await astcard(batchArgs([kept, join(dir, '.', 'replaced.img')], 'r5', ['--yes']));
     expect(twice.status).toBe(2);
     expect(twice.stderr).toMatch(/replaced\.img is named twice; give each card once\./);
     expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
 
     // A card that fails: its row names the file the user gave, not the name the new image was made under.
-    const small = await astcard([
-      'batch',
-      kept,
-      '--size',
-      '12M',
-      '--image',
-      image,
-      '--report',
-      join(dir, 'r6'),
-      '--yes',
-      '--json',
-    ]);
+    const small = await astcard(batchArgs([kept], 'r6', ['--yes', '--json'], '12M'));
     expect(small.status).toBe(1);
     const [row] = (JSON.parse(small.stdout) as { cards: { error: string }[] }).cards;
     expect(row?.error).toContain(`${kept} is too small`);
@@ -155,17 +114,7 @@ describe('astcard batch', () => {
     expect(readFileSync(kept, 'utf8')).toBe('a file someone needs\n');
     expect(leftovers()).toEqual([]);
 
-    const replaced = await astcard([
-      'batch',
-      kept,
-      '--size',
-      '40M',
-      '--image',
-      image,
-      '--report',
-      join(dir, 'r4'),
-      '--yes',
-    ]);
+    const replaced = await astcard(batchArgs([kept], 'r4', ['--yes']));
     expect(replaced.status, replaced.stderr).toBe(0);
     expect(fsckCard(kept, 'mbr').status).toBe(0);
     expect((await inspectImageFile(kept)).boot?.version).toBe('1.6.0');

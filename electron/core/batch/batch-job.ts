@@ -13,6 +13,7 @@ import type { Progress } from '../card/progress.js';
 import { type DriveIdentity, readIdentity } from '../drives/identity.js';
 import { type ErrorData, errorData } from '../errors.js';
 import type { ProvisionOutcome } from '../writer/jobs.js';
+import { namingUserFile } from '../writer/run-job.js';
 import {
   type CardTarget,
   openWriterSession,
@@ -285,9 +286,7 @@ async function finishCard(
   } else {
     const { message, detail } = outcome.error;
     const said = detail ? `${message} (${detail})` : message;
-    // A new card image is made under a temporary name beside the file it replaces; the report names the file.
-    const device = started.card.target.device;
-    record.error = device ? said.split(device).join(started.card.target.target) : said;
+    record.error = namingUserFile(said, started.card.target.device, started.card.target.target);
   }
   record.endedAt = new Date().toISOString();
   const rows = options.keydisk && 'rows' in options.keydisk ? options.keydisk.rows : null;

@@ -5,10 +5,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { FileBlockDevice } from '../block/file-block-device.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import { consecutiveRanges, readRangesAhead } from '../block/read-ranges-ahead.js';
 import { CardError } from './card-error.js';
-
-const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
  * The first `size` bytes of `path`, in pieces of up to 4 MiB. A piece is valid only until the next one is
@@ -18,7 +17,7 @@ const READ_CHUNK = 4 * 1024 * 1024;
 export async function* reusedFileChunks(path: string, size: number): AsyncGenerator<Uint8Array> {
   const file = await FileBlockDevice.open(path, { readOnly: true });
   try {
-    if (file.size === size) yield* readRangesAhead(file, consecutiveRanges(size, READ_CHUNK), READ_CHUNK);
+    if (file.size === size) yield* readRangesAhead(file, consecutiveRanges(size, IO_CHUNK), IO_CHUNK);
   } finally {
     await file.close();
   }

@@ -3,10 +3,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type DigestAlgorithm, parseSidecar, sidecarFileName } from '../../../shared/checksums.js';
 import { parseImageName } from '../../../shared/versions.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import { CardError } from './card-error.js';
 import { reusedFileChunks } from './file-chunks.js';
 
-const READ_CHUNK = 4 * 1024 * 1024;
 /** Sidecars are one line; anything far larger is not one. */
 export const MAX_SIDECAR_BYTES = 64 * 1024;
 
@@ -57,7 +57,7 @@ export async function imageFromFile(path: string): Promise<ImageSource> {
     expected: await sidecarBeside(path, name),
     signedList: await signedListBeside(path),
     origin: path,
-    chunks: () => createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Uint8Array>,
+    chunks: () => createReadStream(path, { highWaterMark: IO_CHUNK }) as AsyncIterable<Uint8Array>,
     reusedChunks: () => reusedFileChunks(path, size),
   };
 }

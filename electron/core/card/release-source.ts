@@ -11,6 +11,7 @@ import { basename, dirname, join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseReleaseFileName, releaseFiles } from '../../../shared/release-names.js';
 import type { Version } from '../../../shared/versions.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import { damagedArchive, damagedArchiveChunks, openArchive } from './archive-source.js';
 import { CardError } from './card-error.js';
 import { reusedFileChunks } from './file-chunks.js';
@@ -93,8 +94,7 @@ export async function releaseFromRunFile(path: string): Promise<ReleaseSource> {
       size: runSize as number,
       expected: expectedFromSidecar(sha1Text, names.run, 'sha1', names.runSha1),
       origin: runPath,
-      chunks: () =>
-        createReadStream(runPath, { highWaterMark: 4 * 1024 * 1024 }) as AsyncIterable<Uint8Array>,
+      chunks: () => createReadStream(runPath, { highWaterMark: IO_CHUNK }) as AsyncIterable<Uint8Array>,
       reusedChunks: () => reusedFileChunks(runPath, runSize as number),
     },
     conf: await readFile(join(folder, names.runConf), 'utf8'),
@@ -120,7 +120,7 @@ export async function unpackReleaseArchive(
   }
   if (expectedSha1) {
     const hash = createHash('sha1');
-    for await (const chunk of createReadStream(archive, { highWaterMark: 4 * 1024 * 1024 })) {
+    for await (const chunk of createReadStream(archive, { highWaterMark: IO_CHUNK })) {
       if (signal?.aborted)
         throw new CardError('cancelled', `Checking ${basename(archive)} was cancelled; nothing was written.`);
       hash.update(chunk as Buffer);

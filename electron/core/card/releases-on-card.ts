@@ -15,6 +15,7 @@ import { planBoot } from '../../../shared/boot-plan.js';
 import { sidecarAlgorithm } from '../../../shared/checksums.js';
 import { releaseFiles } from '../../../shared/release-names.js';
 import { predictRunnixBoot } from '../../../shared/runnix-rules.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import type { FatVolume } from '../fat/fat-volume.js';
 import { CARD_FILES } from './assets.js';
 import { OS_FOLDER, readFolder } from './card-listing.js';
@@ -50,7 +51,7 @@ export async function copyReleaseToCard(
   await replaceSmallFile(volume, `${os}${names.runConf}`, new TextEncoder().encode(conf));
   await volume.writeFile(
     `${os}${names.initrd}`,
-    createReadStream(release.initrd.path, { highWaterMark: 4 * 1024 * 1024 }) as AsyncIterable<Uint8Array>,
+    createReadStream(release.initrd.path, { highWaterMark: IO_CHUNK }) as AsyncIterable<Uint8Array>,
     { size: release.initrd.size },
   );
   const source: VouchedImageSource = options.vouched

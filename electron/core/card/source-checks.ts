@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FileBlockDevice } from '../block/file-block-device.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import { consecutiveRanges, readRangesAhead } from '../block/read-ranges-ahead.js';
 import { blockDeviceImage, judgeImageContent } from '../image-content/index.js';
 import { BlockFingerprinter } from './block-fingerprint.js';
@@ -14,8 +15,6 @@ import { CardError } from './card-error.js';
 import type { VouchedImageSource } from './copy-image.js';
 import type { ImageSource } from './image-source.js';
 import { byteProgress, type ProgressListener } from './progress.js';
-
-const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Refuses an image the loader would not boot whatever its checksum says: not a filesystem it can mount,
@@ -61,7 +60,7 @@ export async function verifyBeforeErase(
       );
     }
     let done = 0;
-    for await (const chunk of readRangesAhead(file, consecutiveRanges(file.size, READ_CHUNK), READ_CHUNK)) {
+    for await (const chunk of readRangesAhead(file, consecutiveRanges(file.size, IO_CHUNK), IO_CHUNK)) {
       sha1.update(chunk);
       fingerprint.update(chunk);
       promised?.update(chunk);

@@ -1,13 +1,13 @@
 /** Moving file contents between memory and clusters in large, contiguous device I/O. */
 import type { BlockDevice } from '../block/block-device.js';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import { readRangesAhead } from '../block/read-ranges-ahead.js';
 import type { FatGeometry } from './boot-sector.js';
 import { clusterOffset, clusterRuns } from './directory.js';
 import { FatError } from './fat-error.js';
 import type { FatTable } from './fat-table.js';
 
-/** Chunk size for streaming: large enough for the device, small enough to never hold a whole file. */
-export const IO_CHUNK = 4 * 1024 * 1024;
+export { IO_CHUNK };
 
 /**
  * Writes `bytes`, which start at cluster `clusters[firstIndex]`, one device write per contiguous run

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { IO_CHUNK } from '../block/io-chunk.js';
 import type { SignifySecretKey } from './secret-key.js';
 import { signList } from './sign-list.js';
 
@@ -18,7 +19,7 @@ export interface SignedImage {
 
 export async function sha256OfFile(path: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk);
+  for await (const chunk of createReadStream(path, { highWaterMark: IO_CHUNK })) hash.update(chunk);
   return hash.digest('hex');
 }
 

@@ -124,11 +124,13 @@ export async function newCardImage(
   };
 }
 
-/** An error naming the new image's temporary name names the user's file instead: that is what they gave. */
+/** Text naming a new card image's temporary name names the user's file instead: that is what they gave. */
+export function namingUserFile(text: string, temporary: string | undefined, path: string): string {
+  return temporary && temporary !== path ? text.split(temporary).join(path) : text;
+}
+
 function asUserNamed(error: unknown, device: string, path: string): unknown {
-  if (device !== path && error instanceof Error && error.message.includes(device)) {
-    error.message = error.message.split(device).join(path);
-  }
+  if (error instanceof Error) error.message = namingUserFile(error.message, device, path);
   return error;
 }
 
