@@ -9,7 +9,7 @@ packages=(
   # dosfstools' own damaged volumes are rebuilt from its source's hex dumps
   xxd
   # the loader build: unpack Debian packages, make the initramfs, resolve kernel modules, test images
-  dpkg cpio xz-utils gzip kmod squashfs-tools mujs binutils
+  dpkg cpio zstd xz-utils gzip kmod squashfs-tools mujs binutils
   # boot tests under software emulation; a user-space NFS server for the nfs:// network-boot test
   qemu-system-x86 nfs-ganesha nfs-ganesha-vfs
   # UEFI: EFI SYSLINUX for the cards, OVMF firmware for the UEFI boot tests

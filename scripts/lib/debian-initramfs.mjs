@@ -18,8 +18,9 @@ function sortedEntries(dir) {
 }
 
 const COMPRESSORS = {
-  // The kernel's xz decoder only knows CRC32 checks, and wants no BCJ-less surprises: keep the defaults lean.
-  xz: ['xz', ['--check=crc32', '--lzma2=dict=1MiB', '-9', '-T1', '-c']],
+  // The kernel's xz decoder only knows CRC32 checks, and allocates the whole dictionary while it unpacks:
+  // a small one. (A preset given after --lzma2 replaces it: "--lzma2=dict=1MiB -9" meant 64 MiB.)
+  xz: ['xz', ['--check=crc32', '--lzma2=preset=9,dict=1MiB', '-T1', '-c']],
   gzip: ['gzip', ['-9', '-n', '-c']],
   zstd: ['zstd', ['-19', '-q', '-c']],
 };
