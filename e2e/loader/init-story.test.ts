@@ -1,6 +1,7 @@
 // Runs the loader's real init script outside a VM with its side effects mocked (see init-harness.ts).
 // Fast enough to cover the decisions the QEMU matrix does not (kexec failures, rescue mode...).
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fixtureCache, projectRoot } from '../fixtures/astlinux-images.js';
@@ -124,6 +125,26 @@ describe('loader init, side effects mocked', () => {
     expect(kexecLoads(story).map((load) => /astlinux\.image=(\S+)/.exec(load)?.[1])).toEqual([
       'AstLinux-0.4.0.img',
     ]);
+  });
+
+  test('the card is told by its volume ID, FAT32 too; a device with no sectors is not even read', async () => {
+    const root = makeRoot(
+      'fat32',
+      { images: { 'AstLinux-0.4.1.img': 'good' } },
+      `astlinux.card=${VOLUME_ID}`,
+    );
+    const device = join(root, 'dev/sda1');
+    execFileSync('truncate', ['-s', '40M', device]);
+    execFileSync('mkfs.vfat', ['-F', '32', '-i', VOLUME_ID.replace('-', ''), device], { stdio: 'pipe' });
+    // An empty loop device sorts first and would match, were it read: the kernel says it has 0 sectors.
+    mkdirSync(join(root, 'sys/class/block/loop0'));
+    writeFileSync(join(root, 'sys/class/block/loop0/size'), '0\n');
+    copyFileSync(device, join(root, 'dev/loop0'));
+    writeFileSync(join(root, 'sys/class/block/sda1/size'), '81920\n');
+    const story = await runInit(root);
+    expect(story.said).toContain(`card ${VOLUME_ID} on /dev/sda1`);
+    expect(story.actions.filter((action) => action.includes('/dev/loop0'))).toEqual([]);
+    expect(kexecLoads(story)).toHaveLength(1);
   });
 
   test('astlinux.keydisk= overrides the kd.img on the card and is passed on as written', async () => {
