@@ -6,7 +6,7 @@
  * succeeded.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, realpath, rename, rm, stat, truncate } from 'node:fs/promises';
+import { chmod, lstat, readdir, realpath, rename, rm, stat, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { FileBlockDevice } from '../block/file-block-device.js';
 import { lockCard } from '../card/card-lock.js';
@@ -93,6 +93,7 @@ export async function newCardImage(
     };
   }
   const lock = await lockCard(existing, 'replacing it with a new card image');
+  await removeLeftoverNewImages(existing);
   const device = join(
     dirname(existing),
     `.${basename(existing)}.${randomBytes(4).toString('hex')}${NEW_IMAGE_SUFFIX}`,
@@ -122,6 +123,24 @@ export async function newCardImage(
       }),
     discard: () => settle(async () => {}),
   };
+}
+
+/**
+ * A run killed before it could clean up (SIGKILL, a power cut) leaves its new image beside the file, hidden
+ * and as large as the card. With the file's lock held no other astcard is making one for it, so any found
+ * now are leftovers: removed. Only regular files named exactly as `newCardImage` names them.
+ */
+async function removeLeftoverNewImages(existing: string): Promise<void> {
+  const folder = dirname(existing);
+  const prefix = `.${basename(existing)}.`;
+  for (const name of await readdir(folder).catch(() => [])) {
+    const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+    if (!/^[0-9a-f]{8}$/.test(rest.slice(0, 8)) || rest.slice(8) !== NEW_IMAGE_SUFFIX) continue;
+    const leftover = join(folder, name);
+    // One that cannot be removed stays; it is in no one's way but the disk's.
+    if ((await lstat(leftover).catch(() => null))?.isFile())
+      await rm(leftover, { force: true }).catch(() => {});
+  }
 }
 
 /** Text naming a new card image's temporary name names the user's file instead: that is what they gave. */
