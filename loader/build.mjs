@@ -4,10 +4,9 @@
 //
 //   node loader/build.mjs [--compression zstd|xz|gzip] [--out assets/loader] [--cache .cache/debian]
 //
-// xz by default. zstd unpacks ~2.5 s sooner under QEMU's emulation, but in the same runs everything after
-// /init ran ~2 s slower (kexec -l twice as long), so the whole boot gained nothing; see issue 23.
+// zstd by default (see buildLoader for why).
 //
-// Needs apt-get (with current lists), dpkg-deb, ldd, modprobe and depmod (kmod), cpio and xz on the PATH; runs
+// Needs apt-get (with current lists), dpkg-deb, ldd, modprobe and depmod (kmod), cpio and the compressor on the PATH; runs
 // as root or not. Packages are cached in .cache/debian/ by version; the boot plan and the signature check
 // are rebuilt from shared/ (scripts/build-shared-es5.mjs makes both bundles).
 import { execFileSync } from 'node:child_process';

@@ -7,8 +7,6 @@ import { clusterOffset, clusterRuns } from './directory.js';
 import { FatError } from './fat-error.js';
 import type { FatTable } from './fat-table.js';
 
-export { IO_CHUNK };
-
 /**
  * Writes `bytes`, which start at cluster `clusters[firstIndex]`, one device write per contiguous run
  * (split at IO_CHUNK). The tail of a partly used last cluster keeps whatever it held before.

@@ -19,8 +19,11 @@ import type { SingleJob } from './prepare-job.js';
 import type { WriterStep } from './protocol.js';
 import { type CardTarget, openWriterSession, type SessionOptions } from './session.js';
 
-/** The name a replacing card image is made under, beside the file it replaces (hidden, never guessed). */
-const NEW_IMAGE_SUFFIX = '.astcard-new';
+/** The name a replacing card image is made under, beside the file it replaces: hidden, its tag never guessed. */
+function newImageName(file: string, tag: string): string {
+  return join(dirname(file), `.${basename(file)}.${tag}.astcard-new`);
+}
+const NEW_IMAGE_TAG = /^[0-9a-f]{8}$/;
 
 export interface RunJobOptions extends Omit<SessionOptions, 'station'> {
   onProgress?: (progress: Progress) => void;
@@ -94,10 +97,7 @@ export async function newCardImage(
   }
   const lock = await lockCard(existing, 'replacing it with a new card image');
   await removeLeftoverNewImages(existing);
-  const device = join(
-    dirname(existing),
-    `.${basename(existing)}.${randomBytes(4).toString('hex')}${NEW_IMAGE_SUFFIX}`,
-  );
+  const device = newImageName(existing, randomBytes(4).toString('hex'));
   try {
     await createFileImage(device, create.size, { exclusive: true });
   } catch (error) {
@@ -132,11 +132,10 @@ export async function newCardImage(
  */
 async function removeLeftoverNewImages(existing: string): Promise<void> {
   const folder = dirname(existing);
-  const prefix = `.${basename(existing)}.`;
   for (const name of await readdir(folder).catch(() => [])) {
-    const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
-    if (!/^[0-9a-f]{8}$/.test(rest.slice(0, 8)) || rest.slice(8) !== NEW_IMAGE_SUFFIX) continue;
     const leftover = join(folder, name);
+    const tag = name.split('.').at(-2) ?? '';
+    if (!NEW_IMAGE_TAG.test(tag) || leftover !== newImageName(existing, tag)) continue;
     // One that cannot be removed stays; it is in no one's way but the disk's.
     if ((await lstat(leftover).catch(() => null))?.isFile())
       await rm(leftover, { force: true }).catch(() => {});
