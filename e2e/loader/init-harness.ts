@@ -13,13 +13,19 @@ const NETWORK = join(projectRoot, 'loader/network.sh');
 export const VOLUME_ID = '7E57-C0DE';
 
 /**
- * Records each side effect; passes mujs through (the plan is real); `kexec -e` ends the init like a reboot.
- * MOCK_KEXEC_FAILS makes kexec calls containing it fail; MOCK_NO_LEASE makes udhcpc get no lease.
+ * Records each side effect; passes mujs through (the plan is real), noting each start in mujs-starts;
+ * `kexec -e` ends the init like a reboot. MOCK_KEXEC_FAILS makes kexec calls containing it fail;
+ * MOCK_NO_LEASE makes udhcpc get no lease; MOCK_PLAN_SERVER_DIES makes the boot plan's \`serve\` process
+ * end at once, without answering.
  */
 const MOCK = `#!/bin/sh
 log="$ASTCARD_ROOT/actions"
 case "$1" in
-mujs) shift; exec mujs "$@" ;;
+mujs)
+	shift
+	echo "\${1##*/} $2" >>"$ASTCARD_ROOT/mujs-starts"
+	[ "$2" = serve ] && [ -n "$MOCK_PLAN_SERVER_DIES" ] && exit 1
+	exec mujs "$@" ;;
 udhcpc) echo "$*" >>"$log"; [ -z "$MOCK_NO_LEASE" ] ;;
 kexec)
 	echo "$*" >>"$log"
@@ -35,6 +41,8 @@ export interface Story {
   said: string[];
   /** Side effects, one per line, ROOT prefix removed. */
   actions: string[];
+  /** Each mujs start: the bundle's file name and the first argument (the command, or a file for options). */
+  mujsStarts: string[];
 }
 
 export type CardImageState = 'good' | 'corrupt' | 'no-sidecar';
@@ -128,7 +136,11 @@ export function runInit(root: string, env: Record<string, string> = {}): Promise
       const actions = existsSync(actionsFile)
         ? readFileSync(actionsFile, 'utf8').split('\n').filter(Boolean).map(strip)
         : [];
-      resolve({ said, actions });
+      const startsFile = join(root, 'mujs-starts');
+      const mujsStarts = existsSync(startsFile)
+        ? readFileSync(startsFile, 'utf8').split('\n').filter(Boolean).map(strip)
+        : [];
+      resolve({ said, actions, mujsStarts });
     });
   });
 }

@@ -11,6 +11,7 @@ import {
   kexecLoads,
   makeFakeRoot,
   runInit,
+  type Story,
   VOLUME_ID,
 } from './init-harness.js';
 
@@ -96,6 +97,39 @@ describe('loader init, side effects mocked', () => {
     expect(kexecLoads(story).map((load) => /astlinux\.image=(\S+)/.exec(load)?.[1])).toEqual([
       'AstLinux-0.4.1.img',
     ]);
+  });
+
+  // The plan, then a verdict for each of the two images: three questions, one mujs start for all of them.
+  const twoImages: Card = { images: { 'AstLinux-0.4.1.img': 'good', 'AstLinux-0.10.0.img': 'corrupt' } };
+  const booted = (story: Story) => kexecLoads(story).map((load) => /astlinux\.image=(\S+)/.exec(load)?.[1]);
+
+  test('one mujs process answers every boot-plan question of a boot: the plan bundle is compiled once', async () => {
+    const story = await runInit(makeRoot('one-plan-process', twoImages, `astlinux.card=${VOLUME_ID}`));
+    expect(story.mujsStarts).toEqual(['astcard-options.js /run/astcard/cmdline', 'astcard-plan.js serve']);
+    expect(booted(story)).toEqual(['AstLinux-0.4.1.img']);
+    expect(story.said.some((line) => line.endsWith('[mismatch]'))).toBe(true);
+  });
+
+  test("when the boot plan's process is gone, each question starts mujs and the boot tells the same story", async () => {
+    const cmdline = `astlinux.card=${VOLUME_ID}`;
+    const served = await runInit(makeRoot('plan-process-served', twoImages, cmdline));
+    const story = await runInit(makeRoot('plan-process-dies', twoImages, cmdline), {
+      MOCK_PLAN_SERVER_DIES: '1',
+    });
+    const notice = "the boot plan's process stopped answering; starting it for each question";
+    expect(story.said.filter((line) => line === notice)).toHaveLength(1);
+    expect(story.mujsStarts).toEqual([
+      'astcard-options.js /run/astcard/cmdline',
+      'astcard-plan.js serve',
+      'astcard-plan.js plan',
+      'astcard-plan.js accept',
+      'astcard-plan.js accept',
+    ]);
+    expect(story.said.filter((line) => line !== notice)).toEqual(served.said);
+    expect(story.actions).toEqual(
+      served.actions.map((line) => line.replace('plan-process-served', 'plan-process-dies')),
+    );
+    expect(booted(story)).toEqual(['AstLinux-0.4.1.img']);
   });
 
   test('when kexec -l refuses a kernel the next image is tried, and the summary names both refusals', async () => {

@@ -7,3 +7,5 @@ declare function print(...values: unknown[]): void;
 declare function quit(code: number): never;
 /** Set by scripts/build-shared-es5.mjs from package.json. */
 declare const ASTCARD_LOADER_VERSION: string | undefined;
+/** The next line of stdin without its newline; null at the end of input. */
+declare function readline(): string | null;
