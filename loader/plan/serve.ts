@@ -29,7 +29,7 @@ export function readRequest(host: ServeHost): string[] | null {
     const line = host.readline();
     if (line === null) return null;
     if (line === REQUEST_END) return args;
-    // Anything else is not ours to guess at: dropped, so the request it belongs to fails as a usage error.
+    // Anything else is not ours to guess at: dropped (a request left short of an argument is a usage error).
     if (line.charAt(0) === '=') args.push(line.slice(1));
   }
 }
