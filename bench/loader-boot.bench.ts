@@ -7,13 +7,15 @@
 //
 // BENCH_BASELINE=<dir with bzImage and loader.img> alternates boots of that loader with boots of the built one
 // (A/B, same card otherwise), so a change is measured against its baseline under the same load.
+// BENCH_BASELINE_KERNEL_OPTIONS="<options>" does the same for the loader kernel's options (what the card's
+// APPEND carries before the astlinux.* options; the built card has CARD_KERNEL_OPTIONS); both may be given.
 //
 //   npx tsx bench/loader-boot.bench.ts [boots]
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildAstlinuxImage, fixtureCache, sha1Line } from '../e2e/fixtures/astlinux-images.js';
-import { makeCard, PARTITION_START } from '../e2e/fixtures/make-card.js';
+import { makeCard, PARTITION_START, syslinuxConfig } from '../e2e/fixtures/make-card.js';
 import { boot } from '../e2e/loader/qemu.js';
 import { loaderLines } from '../e2e/loader/serial-log.js';
 
@@ -21,6 +23,7 @@ const INIT_GOAL_SECONDS = 1.0;
 const WHOLE_GOAL_SECONDS = 13;
 const boots = Number(process.argv[2] ?? 3);
 const baseline = process.env.BENCH_BASELINE;
+const baselineKernelOptions = process.env.BENCH_BASELINE_KERNEL_OPTIONS;
 const dir = join(fixtureCache, 'bench');
 mkdirSync(dir, { recursive: true });
 
@@ -33,25 +36,19 @@ const files = ['0.4.0', '0.4.1', '0.10.0'].flatMap((version) => {
     { name: `${name}.sha1`, data: sha1Line(file, name) },
   ];
 });
-makeCard(card, {
-  layout: 'mbr',
-  volumeId: '5EED-0001',
-  sizeMiB: 96,
-  append: `astlinux.card=5EED-0001 astlinux.onfail=poweroff${process.env.BENCH_QUIET ? ' quiet' : ''}`,
-  files,
-});
+const append = `astlinux.card=5EED-0001 astlinux.onfail=poweroff${process.env.BENCH_QUIET ? ' quiet' : ''}`;
+makeCard(card, { layout: 'mbr', volumeId: '5EED-0001', sizeMiB: 96, append, files });
 const cards: { label: string; file: string }[] = [{ label: 'built', file: card }];
-if (baseline) {
+if (baseline || baselineKernelOptions !== undefined) {
   const other = join(dir, 'card-baseline.img');
   copyFileSync(card, other);
-  for (const name of ['bzImage', 'loader.img']) {
-    execFileSync('mcopy', [
-      '-o',
-      '-i',
-      `${other}@@${PARTITION_START * 512}`,
-      join(baseline, name),
-      `::${name}`,
-    ]);
+  const put = (from: string, name: string) =>
+    execFileSync('mcopy', ['-o', '-i', `${other}@@${PARTITION_START * 512}`, from, `::${name}`]);
+  if (baseline) for (const name of ['bzImage', 'loader.img']) put(join(baseline, name), name);
+  if (baselineKernelOptions !== undefined) {
+    const config = join(dir, 'syslinux-baseline.cfg');
+    writeFileSync(config, syslinuxConfig(append, baselineKernelOptions));
+    put(config, 'syslinux.cfg');
   }
   cards.unshift({ label: 'baseline', file: other });
 }

@@ -45,6 +45,15 @@ export interface LoaderOptions {
   readonly console: readonly string[];
 }
 
+/**
+ * What every loader entry's command line carries besides its consoles and `astlinux.*` options.
+ * `panic=10`: a loader kernel that panics restarts the machine rather than hanging. `cryptomgr.notests`:
+ * the loader's kernel skips its crypto self-tests, ~0.5 s of every boot under emulation and a few
+ * milliseconds on hardware. The loader uses kernel crypto only to check module signatures, the booted
+ * image's kernel runs its own self-tests, and a kernel in FIPS mode (`fips=1`) ignores the option.
+ */
+export const LOADER_KERNEL_OPTIONS = 'panic=10 cryptomgr.notests';
+
 /** The signature policy a card boots with: its option, or `preferred` as soon as it trusts a key. */
 export function signaturePolicy(option: SignedPolicyOption | null, cardHasKeys: boolean): SignedPolicyOption {
   if (option !== null) return option;

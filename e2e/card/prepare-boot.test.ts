@@ -79,7 +79,12 @@ beforeAll(() => {
 // Two boots at once (qemu.ts); a test's time includes its wait for a slot.
 describe.concurrent('a card made by astcard', { timeout: 400_000 }, () => {
   test('boots its newest image, with the handoff and the keydisk', async () => {
-    const { marker, lines } = await bootCard('prepared', copyOfCard('prepared'));
+    const { marker, lines, log } = await bootCard('prepared', copyOfCard('prepared'));
+    // The loader's kernel skipped its crypto self-tests (the card's cryptomgr.notests); the image's kernel
+    // was not told to.
+    const loaderLog = log.slice(0, log.indexOf('kexec_core: Starting new kernel'));
+    expect(loaderLog).toMatch(/alg: self-tests disabled/);
+    expect(marker?.cmdline).not.toContain('cryptomgr');
     expect(marker?.version).toBe('0.4.1');
     const handoff = handoffOf(marker?.cmdline ?? '');
     expect(handoff.image).toBe('AstLinux-0.4.1.img');

@@ -245,7 +245,7 @@ describe('astcard loader update on a RUNNIX card', () => {
     });
     expect(bios).toMatch(/^DEFAULT loader$/m);
     expect(bios).toMatch(
-      /^LABEL loader\n {2}LINUX bzImage\n {2}INITRD loader\.img\n {2}APPEND console=ttyS0,115200n8 panic=10 astlinux\.card=52A1-0626$/m,
+      /^LABEL loader\n {2}LINUX bzImage\n {2}INITRD loader\.img\n {2}APPEND console=ttyS0,115200n8 panic=10 cryptomgr\.notests astlinux\.card=52A1-0626$/m,
     );
     // RUNNIX's own command line, unchanged: what starts RUNNIX is RUNNIX's business.
     expect(bios).toMatch(

@@ -30,7 +30,11 @@ import {
   renderEfiConfig,
 } from '../../../shared/boot-menu.js';
 import { readBootMenu } from '../../../shared/boot-menu-read.js';
-import { type LoaderOptions, parseLoaderOptions } from '../../../shared/loader-config.js';
+import {
+  LOADER_KERNEL_OPTIONS,
+  type LoaderOptions,
+  parseLoaderOptions,
+} from '../../../shared/loader-config.js';
 import {
   bootMenuFromSettings,
   parseSyslinuxConfig,
@@ -62,7 +66,7 @@ import { byteProgress, checkCancelled, type ProgressListener } from './progress.
 import { runnixEntry } from './runnix-side.js';
 
 const CONFIG_TEMP = 'syslinux.new';
-const DEFAULT_CONSOLES = 'console=ttyS0,115200 console=tty0 panic=10';
+const DEFAULT_CONSOLES = `console=ttyS0,115200 console=tty0 ${LOADER_KERNEL_OPTIONS}`;
 const FALLBACK_LABEL = 'previous';
 const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -301,7 +305,7 @@ async function readVersion(volume: FatVolume, name: string): Promise<string | nu
 /** The consoles RUNNIX was told to use, for our loader too; the usual ones when it was told none. */
 function runnixConsoles(append: string): string {
   const consoles = append.split(/\s+/).filter((word) => /^console=/i.test(word));
-  return consoles.length > 0 ? `${consoles.join(' ')} panic=10` : DEFAULT_CONSOLES;
+  return consoles.length > 0 ? `${consoles.join(' ')} ${LOADER_KERNEL_OPTIONS}` : DEFAULT_CONSOLES;
 }
 
 function isRunnixEntry(entry: BootEntry): boolean {
