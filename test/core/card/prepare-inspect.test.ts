@@ -120,7 +120,7 @@ describe.each(['mbr', 'superfloppy'] as const)('prepare on a %s card', (layout) 
     expect(config).toMatch(/LINUX bzImage/);
     expect(config).toMatch(/INITRD loader\.img/);
     expect(config).toContain(`astlinux.card=${uuid}`);
-    // The loader's kernel skips its crypto self-tests (LOADER_KERNEL_OPTIONS): half a second of each emulated boot.
+    // The loader's kernel skips its crypto self-tests (LOADER_KERNEL_OPTIONS): ~0.4 s of each emulated boot.
     expect(config).toMatch(
       /^ {2}APPEND console=ttyS0,115200 console=tty0 panic=10 cryptomgr\.notests astlinux\./m,
     );
