@@ -55,6 +55,14 @@ export interface LoaderOptions {
  */
 export const LOADER_KERNEL_OPTIONS = 'panic=10 cryptomgr.notests';
 
+/** The consoles a loader entry names when nobody chose any: the first serial port, then the screen. */
+export const DEFAULT_LOADER_CONSOLES: readonly string[] = ['console=ttyS0,115200', 'console=tty0'];
+
+/** A loader entry's kernel options: its `console=` words as given, then LOADER_KERNEL_OPTIONS. */
+export function loaderKernelOptions(consoleWords: readonly string[] = DEFAULT_LOADER_CONSOLES): string {
+  return [...consoleWords, LOADER_KERNEL_OPTIONS].join(' ');
+}
+
 /** The signature policy a card boots with: its option, or `preferred` as soon as it trusts a key. */
 export function signaturePolicy(option: SignedPolicyOption | null, cardHasKeys: boolean): SignedPolicyOption {
   if (option !== null) return option;

@@ -31,8 +31,8 @@ import {
 } from '../../../shared/boot-menu.js';
 import { readBootMenu } from '../../../shared/boot-menu-read.js';
 import {
-  LOADER_KERNEL_OPTIONS,
   type LoaderOptions,
+  loaderKernelOptions,
   parseLoaderOptions,
 } from '../../../shared/loader-config.js';
 import {
@@ -66,7 +66,6 @@ import { byteProgress, checkCancelled, type ProgressListener } from './progress.
 import { runnixEntry } from './runnix-side.js';
 
 const CONFIG_TEMP = 'syslinux.new';
-const DEFAULT_CONSOLES = `console=ttyS0,115200 console=tty0 ${LOADER_KERNEL_OPTIONS}`;
 const FALLBACK_LABEL = 'previous';
 const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -201,7 +200,7 @@ export async function updateLoader(
       initrd: target.initrd,
       append: fromRunnix
         ? runnixConsoles(currentEntry?.append ?? '')
-        : currentEntry?.append || DEFAULT_CONSOLES,
+        : currentEntry?.append || loaderKernelOptions(),
       // Every astlinux.* option is carried over; the volume's serial is what the loader looks for, so it
       // is set right even on a card that was reformatted or made by other tools.
       options: { ...carriedOptions(fromRunnix ? '' : (currentEntry?.append ?? '')), card: info.serial },
@@ -305,7 +304,7 @@ async function readVersion(volume: FatVolume, name: string): Promise<string | nu
 /** The consoles RUNNIX was told to use, for our loader too; the usual ones when it was told none. */
 function runnixConsoles(append: string): string {
   const consoles = append.split(/\s+/).filter((word) => /^console=/i.test(word));
-  return consoles.length > 0 ? `${consoles.join(' ')} ${LOADER_KERNEL_OPTIONS}` : DEFAULT_CONSOLES;
+  return loaderKernelOptions(consoles.length > 0 ? consoles : undefined);
 }
 
 function isRunnixEntry(entry: BootEntry): boolean {

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { renderBiosConfig, renderEfiConfig } from '../../../shared/boot-menu.js';
-import { LOADER_KERNEL_OPTIONS, type LoaderOptions } from '../../../shared/loader-config.js';
+import { type LoaderOptions, loaderKernelOptions } from '../../../shared/loader-config.js';
 import { bootMenuFromSettings } from '../../../shared/syslinux-config.js';
 import type { BlockDevice } from '../block/block-device.js';
 import { DeferredFlushView } from '../block/deferred-flush-view.js';
@@ -253,7 +253,7 @@ async function prepareFromNothing(disk: BlockDevice, options: PrepareOptions): P
       serial: { port: 0, baud: 115200 },
       kernel: CARD_FILES.kernel,
       initrd: CARD_FILES.initramfs,
-      append: `${(options.console ?? ['ttyS0,115200', 'tty0']).map((c) => `console=${c}`).join(' ')} ${LOADER_KERNEL_OPTIONS}`,
+      append: loaderKernelOptions(options.console?.map((c) => `console=${c}`)),
       options: { ...options.loaderOptions, card: info.serial },
     });
     await volume.writeFile(CARD_FILES.config, new TextEncoder().encode(renderBiosConfig(menu)));
